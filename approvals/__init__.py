@@ -1,0 +1,68 @@
+"""Approvals: a workflow engine and web application for policy subsidy redemption (政策兑现)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from approvals.config import REPO_ROOT, from_environment
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory; nothing runs at import time."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+    )
+    app.config.update(from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    _init_extensions(app)
+    _load_workflows(app)
+    _register_blueprints(app)
+    from approvals.cli import register_commands
+    from approvals.errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from approvals.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    # Import every model so that metadata is complete for migrations and create_all().
+    from approvals import models  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from approvals.organisations.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _load_workflows(app: Flask) -> None:
+    from approvals.claims.decisions import REQUIRED_FIELDS
+    from approvals.notices.facts import KIND_TITLES
+    from approvals.organisations.models import ROLES
+    from approvals.workflow.registry import load_all
+
+    app.extensions["approvals.workflows"] = load_all(
+        app.config["WORKFLOWS_DIR"], roles=ROLES, notices=KIND_TITLES, fields=REQUIRED_FIELDS
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from approvals.api import bp as api_bp
+    from approvals.extensions import csrf
+    from approvals.web import bp as web_bp
+
+    csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)

@@ -1,0 +1,80 @@
+"""Claims, policies and notices as the API's JSON."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from approvals.claims.models import Claim
+from approvals.claims.services import available_transitions
+from approvals.money import fmt
+from approvals.notices.models import Notice
+from approvals.organisations.models import User
+from approvals.policies.models import Policy
+
+
+def policy_json(policy: Policy) -> dict:
+    return {
+        "code": policy.code,
+        "title": policy.title_zh,
+        "title_en": policy.title_en,
+        "department": policy.department.code,
+        "funding_type": policy.funding_type,
+        "cap": fmt(policy.cap),
+        "requires_government_approval": policy.requires_government_approval,
+        "window_open": policy.window_open.isoformat(),
+        "window_close": policy.window_close.isoformat(),
+        "required_evidence": list(policy.required_evidence),
+    }
+
+
+def claim_summary(claim: Claim) -> dict:
+    return {
+        "id": claim.id,
+        "number": claim.number,
+        "state": claim.state,
+        "version": claim.version,
+        "policy_code": claim.policy.code,
+        "enterprise": {
+            "name": claim.enterprise.name,
+            "credit_code": claim.enterprise.credit_code,
+        },
+        "project_title": claim.project_title,
+        "requested_amount": fmt(claim.requested_amount),
+        "approved_amount": fmt(claim.approved_amount),
+        "due_at": claim.due_at.isoformat() if claim.due_at else None,
+        "created_at": claim.created_at.isoformat(),
+    }
+
+
+def notice_json(notice: Notice) -> dict:
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "number": notice.number,
+        "sha256": notice.sha256,
+        "verification_code": notice.verification_code,
+        "url": url_for("api.notice_pdf", notice_id=notice.id),
+    }
+
+
+def claim_json(claim: Claim, actor: User, notices: list[Notice]) -> dict:
+    data = claim_summary(claim)
+    data["payment_reference"] = claim.payment_reference
+    data["available_triggers"] = [t.trigger for t in available_transitions(actor, claim)]
+    data["attachments"] = [
+        {"id": a.id, "filename": a.filename, "kind": a.kind, "size": a.size, "sha256": a.sha256}
+        for a in claim.attachments
+    ]
+    data["history"] = [
+        {
+            "trigger": e.trigger,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": e.actor.display_name or e.actor.username,
+            "at": e.at.isoformat(),
+            "comment": e.comment,
+        }
+        for e in claim.events
+    ]
+    data["notices"] = [notice_json(n) for n in notices]
+    return data

@@ -1,0 +1,69 @@
+"""The fields a transition may require (`requires` in the workflow file), validated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from approvals.money import amount_error
+
+COMMENT_MAX = 2000
+REFERENCE_MAX = 64
+
+
+def _comment(claim, value) -> tuple[str | None, str | None]:
+    text = (value or "").strip() if isinstance(value, str | type(None)) else None
+    if text is None:
+        return None, "意见应为文字"
+    if not text:
+        return None, "请填写意见或理由"
+    if len(text) > COMMENT_MAX:
+        return None, f"意见不能超过{COMMENT_MAX}字"
+    return text, None
+
+
+def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
+    amount, problem = amount_error(value)
+    if problem:
+        return None, problem
+    if amount > claim.requested_amount:
+        return None, f"核定金额不能超过申报金额 {claim.requested_amount:,.2f} 元"
+    if amount > claim.policy.cap:
+        return None, f"核定金额不能超过政策上限 {claim.policy.cap:,.2f} 元"
+    return amount, None
+
+
+def _payment_reference(claim, value) -> tuple[str | None, str | None]:
+    text = (value or "").strip() if isinstance(value, str | type(None)) else None
+    if not text:
+        return None, "请填写拨付凭证号"
+    if len(text) > REFERENCE_MAX:
+        return None, f"拨付凭证号不能超过{REFERENCE_MAX}个字符"
+    return text, None
+
+
+REQUIRED_FIELDS = {
+    "comment": _comment,
+    "approved_amount": _approved_amount,
+    "payment_reference": _payment_reference,
+}
+
+
+def validate(claim, requires: tuple[str, ...], payload: dict) -> tuple[dict, dict]:
+    """Return (clean values, field errors) for the fields a transition requires.
+
+    A comment is kept when given even where it is not required.
+    """
+    clean, errors = {}, {}
+    for name in requires:
+        value, problem = REQUIRED_FIELDS[name](claim, payload.get(name))
+        if problem:
+            errors[name] = problem
+        else:
+            clean[name] = value
+    if "comment" not in requires and payload.get("comment"):
+        value, problem = _comment(claim, payload.get("comment"))
+        if problem:
+            errors["comment"] = problem
+        else:
+            clean["comment"] = value
+    return clean, errors

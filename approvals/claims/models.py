@@ -1,0 +1,109 @@
+"""Claim, its immutable ClaimEvent audit rows, and its evidence Attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from approvals.db import utcnow
+from approvals.extensions import db
+from approvals.organisations.models import Enterprise, User
+from approvals.policies.models import Policy
+
+
+class Claim(db.Model):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint("requested_amount > 0", name="requested_positive"),
+        CheckConstraint(
+            "approved_amount IS NULL"
+            " OR (approved_amount > 0 AND approved_amount <= requested_amount)",
+            name="approved_within_requested",
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+        # Queues filter by state and department and read oldest first; lists read newest first.
+        Index("ix_claims_state_department_id", "state", "department_id", "id"),
+        Index("ix_claims_enterprise_id_id", "enterprise_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    workflow_version: Mapped[int] = mapped_column(default=1)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), index=True)
+    # Denormalised from the policy so that a department's queue is one indexed read.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    project_title: Mapped[str] = mapped_column(String(200))
+    requested_amount: Mapped[Decimal]
+    approved_amount: Mapped[Decimal | None]
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(default=1)
+    # Which offices the claim has reached: they may see it from then on.
+    reached_finance: Mapped[bool] = mapped_column(default=False)
+    reached_government: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]  # deadline of the current step, from the workflow
+    decided_at: Mapped[datetime | None]
+
+    policy: Mapped[Policy] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    created_by: Mapped[User] = relationship()
+    events: Mapped[list[ClaimEvent]] = relationship(
+        back_populates="claim", order_by="ClaimEvent.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="claim", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimEvent(db.Model):
+    """One transition, written once and never updated: the audit trail."""
+
+    __tablename__ = "claim_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What was decided, as it stood: amounts, policy terms, evidence hashes.
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    claim: Mapped[Claim] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):
+    """Evidence (证明材料), stored once per content under its SHA-256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("size > 0", name="size_positive"),
+        UniqueConstraint("claim_id", "sha256", "kind", name="uq_attachments_claim_sha_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))  # the original name, for display only
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="attachments")

@@ -1,0 +1,85 @@
+"""`flask` commands: seed-demo, create-user, check-workflows."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from approvals.errors import DomainError
+
+DEMO_FILE = Path(__file__).with_name("demo.toml")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(check_workflows)
+    app.cli.add_command(workflow_diagram)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo departments, policies and accounts (idempotent); print the accounts."""
+    from approvals.demo import seed
+
+    accounts = seed(tomllib.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    click.echo("演示账号 / demo accounts (password: see below)")
+    for username, role, where, password in accounts:
+        click.echo(f"  {username:<16} {role:<11} {where:<24} {password}")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True)
+@click.option("--department", "department_code")
+@click.option("--enterprise-name")
+@click.option("--credit-code")
+def create_user_command(username, password, role, department_code, enterprise_name, credit_code):
+    """Create one account; an enterprise user names its company and credit code."""
+    from approvals.organisations.services import create_user
+
+    try:
+        user = create_user(
+            username,
+            password,
+            role,
+            department_code=department_code,
+            enterprise_name=enterprise_name,
+            credit_code=credit_code,
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@click.command("check-workflows")
+@with_appcontext
+def check_workflows() -> None:
+    """Validate every workflow file (they are also validated at start-up)."""
+    for name, engine in current_app.extensions["approvals.workflows"].items():
+        spec = engine.spec
+        click.echo(
+            f"ok  {name} v{spec.version}: {len(spec.states)} states, "
+            f"{len(spec.transitions)} transitions ({spec.path})"
+        )
+
+
+@click.command("workflow-diagram")
+@click.argument("name", default="enterprise_claim")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@with_appcontext
+def workflow_diagram(name: str, lang: str) -> None:
+    """Print a workflow as a Mermaid state diagram."""
+    from approvals.workflow.diagram import mermaid
+
+    engines = current_app.extensions["approvals.workflows"]
+    if name not in engines:
+        raise click.ClickException(f"unknown workflow {name!r}; known: {', '.join(engines)}")
+    click.echo(mermaid(engines[name].spec, lang), nl=False)

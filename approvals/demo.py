@@ -1,0 +1,109 @@
+"""Seed the demo data described in demo.toml; running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from approvals.db import transaction, utcnow
+from approvals.extensions import db
+from approvals.organisations.credit_code import make_credit_code
+from approvals.organisations.models import Department, Enterprise, User
+from approvals.organisations.services import hash_password
+from approvals.policies.models import Policy
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+WINDOW_OPENED_DAYS_AGO = 30
+WINDOW_CLOSES_IN_DAYS = 60
+
+
+def _one(model, **where):
+    return db.session.scalar(select(model).filter_by(**where))
+
+
+def seed(data: dict) -> list[tuple[str, str, str, str]]:
+    """Insert what is missing; return (username, role, department or enterprise, password)."""
+    password = data["password"]
+    today = utcnow().astimezone(LOCAL).date()
+    opened = today - timedelta(days=WINDOW_OPENED_DAYS_AGO)
+    accounts = []
+    with transaction():
+        departments = {}
+        for row in data["departments"]:
+            dept = _one(Department, code=row["code"]) or Department(code=row["code"])
+            dept.name, dept.name_en = row["name"], row["name_en"]
+            dept.notice_prefix = row["notice_prefix"]
+            db.session.add(dept)
+            departments[row["code"]] = dept
+        db.session.flush()
+        for row in data["policies"]:
+            if _one(Policy, code=row["code"]) is None:
+                db.session.add(
+                    Policy(
+                        code=row["code"],
+                        title_zh=row["title_zh"],
+                        title_en=row["title_en"],
+                        department=departments[row["department"]],
+                        funding_type=row["funding_type"],
+                        cap=Decimal(row["cap"]),
+                        requires_government_approval=row["requires_government_approval"],
+                        call_year=opened.year,
+                        window_open=opened,
+                        window_close=today + timedelta(days=WINDOW_CLOSES_IN_DAYS),
+                        required_evidence=row["required_evidence"],
+                    )
+                )
+
+        def account(username, role, label, **kwargs):
+            if _one(User, username=username) is None:
+                db.session.add(
+                    User(
+                        username=username,
+                        password_hash=hash_password(password),
+                        role=role,
+                        display_name=kwargs.pop("display_name", username),
+                        **kwargs,
+                    )
+                )
+            accounts.append((username, role, label, password))
+
+        for row in data["officials"]:
+            dept = departments.get(row.get("department", ""))
+            account(
+                row["username"],
+                row["role"],
+                dept.name if dept else "",
+                department=dept,
+                display_name=row["display_name"],
+            )
+        for code, dept in departments.items():
+            if code not in ("CZJ", "SFB"):
+                account(
+                    f"reviewer_{code.lower()}",
+                    "reviewer",
+                    dept.name,
+                    department=dept,
+                    display_name=f"{dept.name}初审",
+                )
+        for row in data["enterprises"]:
+            credit_code = make_credit_code(row["credit_code_stem"])
+            enterprise = _one(Enterprise, credit_code=credit_code)
+            if enterprise is None:
+                enterprise = Enterprise(
+                    name=row["name"],
+                    credit_code=credit_code,
+                    bank_name=row["bank_name"],
+                    bank_account=row["bank_account"],
+                )
+                db.session.add(enterprise)
+            account(
+                row["username"],
+                "enterprise",
+                row["name"],
+                enterprise=enterprise,
+                display_name=row["name"],
+            )
+    return accounts

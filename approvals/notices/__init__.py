@@ -1,0 +1,1 @@
+"""Official notices (通知书): numbered, rendered to PDF, stored once, verifiable."""

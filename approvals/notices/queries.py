@@ -1,0 +1,28 @@
+"""Reading issued notices, with the same visibility as their claims."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from approvals.claims.services import get_visible
+from approvals.errors import NotFound
+from approvals.extensions import db
+from approvals.notices.models import Notice
+from approvals.organisations.models import User
+
+
+def notices_for(claim_id: int) -> list[Notice]:
+    return list(
+        db.session.scalars(select(Notice).where(Notice.claim_id == claim_id).order_by(Notice.id))
+    )
+
+
+def get_visible_notice(actor: User, notice_id: int) -> Notice:
+    notice = db.session.scalar(
+        select(Notice).where(Notice.id == notice_id).options(undefer(Notice.pdf))
+    )
+    if notice is None:
+        raise NotFound("通知书不存在或无权查看")
+    get_visible(actor, notice.claim_id)  # 404 unless the actor may see the claim
+    return notice

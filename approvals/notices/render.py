@@ -1,0 +1,260 @@
+"""Render a notice's recorded facts to a one-page PDF: Jinja layout → WeasyPrint."""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import hashlib
+import math
+import mimetypes
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .facts import KIND_TITLES, NoticeFacts
+from .numerals import to_capital_yuan
+from .qr import qr_data_uri
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent.parent
+TEMPLATES = ROOT / "templates"
+FONTS = PACKAGE / "fonts"
+ASSETS = PACKAGE / "assets"
+STYLESHEET = ASSETS / "notice.css"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class NoticeRenderError(RuntimeError):
+    """The notice could not be rendered as designed (e.g. a refused resource)."""
+
+
+class NoticeURLFetcher(URLFetcher):
+    """Serve data: URIs and files under the notice fonts and assets; refuse all else.
+
+    A notice is rendered from data an enterprise typed: whatever slips through
+    escaping must never make the server fetch a URL or read a local file.
+    """
+
+    def __init__(self, roots: tuple[Path, ...] = (FONTS, ASSETS)) -> None:
+        # fail_on_errors: a notice missing part of its layout must not be issued.
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        scheme = url.partition(":")[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.allowed_path(url)
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": content_type}
+                )
+        raise PermissionError(f"notice renderer refuses to fetch {url[:200]!r}")
+
+    def allowed_path(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost") or parts.query:
+            return None
+        # resolve() folds "..", "%2e%2e" (after unquote) and symlinks before the check.
+        path = Path(unquote(parts.path)).resolve()
+        if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+            return path
+        return None
+
+
+@dataclass(frozen=True)
+class Amount:
+    figures: str  # 120,000.00 元
+    capital: str  # 壹拾贰万元整
+
+
+@dataclass(frozen=True)
+class SealGlyph:
+    char: str
+    x: float
+    y: float
+    angle: float
+
+
+@dataclass(frozen=True)
+class Seal:
+    glyphs: tuple[SealGlyph, ...]
+    font_size: float
+    star: str
+
+
+class _Renderer:
+    """Per-process WeasyPrint state: fonts loaded and the stylesheet parsed once."""
+
+    def __init__(self) -> None:
+        self.fetcher = NoticeURLFetcher()
+        # One FontConfiguration for all renders: @font-face files are decoded and
+        # registered with fontconfig once, and Pango's font cache stays warm.
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            filename=str(STYLESHEET), font_config=self.font_config, url_fetcher=self.fetcher
+        )
+        self.base_url = ASSETS.as_uri() + "/"
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+
+    def html(self, facts: NoticeFacts, *, compact: bool = False) -> str:
+        if facts.kind not in KIND_TITLES:
+            raise ValueError(f"unknown notice kind: {facts.kind!r}")
+        template = self.env.get_template(f"notices/{facts.kind}.html")
+        return template.render(notice_context(facts), compact=compact)
+
+    def layout(self, html: str) -> Document:
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return document.render(font_config=self.font_config, stylesheets=[self.stylesheet])
+
+    def pdf(self, facts: NoticeFacts) -> bytes:
+        try:
+            document = self.layout(self.html(facts))
+            if len(document.pages) > 1:
+                # A long opinion: set the notice in smaller type rather than spill
+                # onto a second sheet; only a very long text still takes two pages.
+                document = self.layout(self.html(facts, compact=True))
+            return document.write_pdf(pdf_identifier=pdf_identifier(facts))
+        except FatalURLFetchingError as exc:
+            # WeasyPrint's fatal error derives from BaseException, which web servers
+            # and test runners do not expect from a library call.
+            raise NoticeRenderError(str(exc)) from exc.__cause__
+
+
+_lock = threading.Lock()
+_renderer: _Renderer | None = None
+_retired: list[_Renderer] = []
+
+
+def _forget_renderer_after_fork() -> None:
+    """Give a forked child its own fonts; never let it delete the parent's."""
+    global _lock, _renderer
+    if _renderer is not None:
+        # The inherited FontConfiguration would remove the parent's temporary font
+        # folder when collected; keep the object alive in the child instead.
+        _retired.append(_renderer)
+        _renderer = None
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_renderer_after_fork)
+
+
+@atexit.register
+def _release_at_exit() -> None:
+    # Pango objects freed by the garbage collector during interpreter teardown call
+    # into libraries already finalised and crash the process (SIGSEGV in
+    # g_object_unref); free them while everything is still alive.
+    global _renderer
+    _renderer = None
+    _retired.clear()
+    gc.collect()
+
+
+def _get_renderer() -> _Renderer:
+    global _renderer
+    if _renderer is None:
+        _renderer = _Renderer()
+    return _renderer
+
+
+def render_notice(facts: NoticeFacts) -> bytes:
+    """Return the notice as PDF bytes; the same facts always give the same bytes."""
+    # Pango and fontconfig objects are not safe to share between threads; threads
+    # would gain nothing anyway, as layout holds the GIL. Processes scale it.
+    with _lock:
+        return _get_renderer().pdf(facts)
+
+
+def render_html(facts: NoticeFacts) -> str:
+    """The HTML the PDF is made from, for previews and for debugging the layout."""
+    with _lock:
+        return _get_renderer().html(facts)
+
+
+def warm_up() -> None:
+    """Load fonts and stylesheet now (e.g. in a worker's start-up), not on first render."""
+    with _lock:
+        _get_renderer()
+
+
+def notice_context(facts: NoticeFacts) -> dict:
+    issued_at = facts.issued_at
+    if issued_at.tzinfo is None:
+        raise ValueError("issued_at must be timezone-aware")
+    local = issued_at.astimezone(SHANGHAI)
+    comment = facts.comment or ""
+    return {
+        "facts": facts,
+        "issued_on": f"{local.year}年{local.month}月{local.day}日",
+        "created": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "requested": amount(facts.requested_amount),
+        "approved": None if facts.approved_amount is None else amount(facts.approved_amount),
+        "comment_lines": [line.strip() for line in comment.splitlines() if line.strip()],
+        "qr_uri": qr_data_uri(facts.verify_url),
+        "seal": seal(facts.issuer_name),
+    }
+
+
+def amount(value: Decimal) -> Amount:
+    return Amount(figures=f"{value:,.2f} 元", capital=to_capital_yuan(value))
+
+
+def pdf_identifier(facts: NoticeFacts) -> bytes:
+    """A stable PDF /ID for the notice, so re-rendering the same facts is byte-identical."""
+    digest = hashlib.sha256(f"{facts.number}\n{facts.verification_code}".encode())
+    return digest.hexdigest()[:32].encode()
+
+
+def seal(name: str) -> Seal:
+    """Place the issuer's name on the upper arc of a round seal, 200 × 200 units."""
+    chars = [char for char in name if not char.isspace()] or ["印"]
+    count = len(chars)
+    # Short names spread to ~120°, long ones fill up to 240° before shrinking.
+    step = 40.0 if count < 2 else min(40.0, 240.0 / (count - 1))
+    radius = 66.0
+    font_size = min(30.0, round(radius * math.radians(step) * 0.85, 1))
+    baseline = radius - font_size * 0.36  # glyph centre on the text circle
+    glyphs = []
+    for index, char in enumerate(chars):
+        angle = (index - (count - 1) / 2) * step
+        theta = math.radians(angle)
+        glyphs.append(
+            SealGlyph(
+                char=char,
+                x=round(100 + baseline * math.sin(theta), 2),
+                y=round(100 - baseline * math.cos(theta), 2),
+                angle=round(angle, 2),
+            )
+        )
+    return Seal(glyphs=tuple(glyphs), font_size=font_size, star=star_path(100, 103, 27))
+
+
+def star_path(cx: float, cy: float, outer: float) -> str:
+    inner = outer * 0.382  # the regular five-pointed star's ratio
+    points = []
+    for index in range(10):
+        r = outer if index % 2 == 0 else inner
+        theta = math.radians(index * 36)
+        points.append(f"{cx + r * math.sin(theta):.2f} {cy - r * math.cos(theta):.2f}")
+    return "M" + "L".join(points) + "Z"

@@ -1,0 +1,1 @@
+"""Departments, enterprises, users and their roles."""

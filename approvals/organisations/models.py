@@ -1,0 +1,88 @@
+"""Department, Enterprise and User."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from approvals.db import utcnow
+from approvals.extensions import db
+
+ROLES = ("enterprise", "reviewer", "finance", "government", "admin")
+ROLE_LABELS = {
+    "enterprise": "申报企业",
+    "reviewer": "职能部门初审",
+    "finance": "财政复核",
+    "government": "市政府审定",
+    "admin": "系统管理员",
+}
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))  # 市经贸局
+    name_en: Mapped[str] = mapped_column(String(128), default="")
+    # Prefix of the notice number (发文字号): 经贸兑〔2026〕15号
+    notice_prefix: Mapped[str] = mapped_column(String(16))
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+
+class Enterprise(db.Model):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    bank_name: Mapped[str | None] = mapped_column(String(128))
+    bank_account: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('enterprise', 'reviewer', 'finance', 'government', 'admin')",
+            name="role_known",
+        ),
+        CheckConstraint(
+            "(role = 'enterprise') = (enterprise_id IS NOT NULL)",
+            name="enterprise_users_belong_to_enterprise",
+        ),
+        CheckConstraint(
+            "role NOT IN ('reviewer', 'finance', 'government') OR department_id IS NOT NULL",
+            name="officials_belong_to_department",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

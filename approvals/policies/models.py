@@ -1,0 +1,63 @@
+"""Policy: one clause of an incentive policy, described entirely by data."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from approvals.extensions import db
+from approvals.organisations.models import Department
+from approvals.policies.vocabulary import EVIDENCE_KINDS, FUNDING_TYPES
+
+
+class Policy(db.Model):
+    __tablename__ = "policies"
+    __table_args__ = (
+        CheckConstraint(
+            "funding_type IN ('grant', 'loan_interest', 'award', 'tax_share')",
+            name="funding_type_known",
+        ),
+        CheckConstraint("cap > 0", name="cap_positive"),
+        CheckConstraint("window_close >= window_open", name="window_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title_zh: Mapped[str] = mapped_column(String(128))
+    title_en: Mapped[str] = mapped_column(String(256), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    funding_type: Mapped[str] = mapped_column(String(16))
+    cap: Mapped[Decimal]
+    requires_government_approval: Mapped[bool] = mapped_column(default=False)
+    # The year of the call (通知申报): review is due by the end of February of the next
+    # year and payout by the end of March.
+    call_year: Mapped[int]
+    window_open: Mapped[date]
+    window_close: Mapped[date]
+    required_evidence: Mapped[list] = mapped_column(JSON, default=list)
+    workflow: Mapped[str] = mapped_column(String(64), default="enterprise_claim")
+
+    department: Mapped[Department] = relationship()
+
+    @property
+    def funding_type_label(self) -> str:
+        return FUNDING_TYPES[self.funding_type]
+
+    @property
+    def required_evidence_labels(self) -> list[str]:
+        return [EVIDENCE_KINDS.get(kind, kind) for kind in self.required_evidence]
+
+    def window_is_open(self, today: date) -> bool:
+        return self.window_open <= today <= self.window_close
+
+    def missing_evidence(self, present_kinds: set[str]) -> list[str]:
+        """Labels of the required evidence kinds not yet attached, in the policy's order."""
+        return [
+            EVIDENCE_KINDS.get(kind, kind)
+            for kind in self.required_evidence
+            if kind not in present_kinds
+        ]

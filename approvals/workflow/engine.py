@@ -1,0 +1,105 @@
+"""Bind a record to its workflow's machine, fire a trigger, list what may be fired."""
+
+from __future__ import annotations
+
+import threading
+
+from transitions import Machine, MachineError
+
+from approvals.workflow.guards import GUARDS, GuardContext
+from approvals.workflow.spec import TransitionSpec, WorkflowSpec
+
+
+class IllegalTransition(Exception):
+    """The trigger does not exist from the record's current state."""
+
+
+class GuardFailed(Exception):
+    """The trigger exists but its conditions do not hold; `reasons` say what to fix."""
+
+    def __init__(self, reasons: dict[str, str]):
+        super().__init__("；".join(reasons.values()))
+        self.reasons = reasons  # field → what to fix
+
+
+class _Subject:
+    """A throw-away model for one call: its `state` is the record's mapped column."""
+
+    def __init__(self, record, ctx: GuardContext):
+        self.record = record
+        self.ctx = ctx
+
+    @property
+    def state(self) -> str:
+        return self.record.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.record.state = value
+
+
+def _condition(name: str):
+    check = GUARDS[name].check
+    return lambda event: check(event.model.record, event.model.ctx)
+
+
+class Engine:
+    """One machine per workflow, shared by every record; records are bound per call."""
+
+    def __init__(self, spec: WorkflowSpec):
+        self.spec = spec
+        # No auto transitions: `to_<state>()` would be a back door around the rules.
+        self.machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
+        for t in spec.transitions:
+            self.machine.add_transition(
+                t.trigger,
+                list(t.sources),
+                t.dest,
+                conditions=[_condition(n) for n in t.conditions],
+                unless=[_condition(n) for n in t.unless],
+            )
+        # add_model/remove_model mutate the shared machine; firing is microseconds.
+        self._lock = threading.Lock()
+
+    def fire(self, record, trigger: str, ctx: GuardContext) -> TransitionSpec:
+        """Move `record` by `trigger`; return the transition taken. Raises on refusal."""
+        source = record.state
+        candidates = self.spec.candidates(trigger, source)
+        if not candidates:
+            raise IllegalTransition(f"'{trigger}' is not possible from '{source}'")
+        subject = _Subject(record, ctx)
+        with self._lock:
+            self.machine.add_model(subject, initial=source)
+            try:
+                moved = self.machine.events[trigger].trigger(subject)
+            except MachineError as exc:
+                raise IllegalTransition(str(exc)) from exc
+            finally:
+                self.machine.remove_model(subject)
+        if not moved:
+            raise GuardFailed(self.explain(record, candidates[0], ctx))
+        for t in candidates:
+            if t.dest == record.state:
+                return t
+        raise RuntimeError(f"{self.spec.name}: '{trigger}' moved to an undeclared state")
+
+    @staticmethod
+    def explain(record, transition: TransitionSpec, ctx: GuardContext) -> dict[str, str]:
+        """What keeps `transition` from being taken now, by field, in words a user can act on."""
+        failing = [GUARDS[n] for n in transition.conditions if not GUARDS[n].check(record, ctx)]
+        failing += [GUARDS[n] for n in transition.unless if GUARDS[n].check(record, ctx)]
+        return {g.field: g.explain(record, ctx) for g in failing}
+
+    def triggers_from(self, state: str) -> list[TransitionSpec]:
+        """One transition per trigger from `state` (the first branch stands for all)."""
+        seen: dict[str, TransitionSpec] = {}
+        for t in self.spec.from_state(state):
+            seen.setdefault(t.trigger, t)
+        return list(seen.values())

@@ -1,0 +1,238 @@
+"""Workflow definitions: TOML parsed into frozen dataclasses, then validated."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUEUES = ("enterprise", "department", "finance", "government")
+
+
+class WorkflowError(Exception):
+    """A definition that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: Label
+    queue: str | None = None
+    deadline: str | None = None
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    label: Label
+    conditions: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    notice: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    name: str
+    version: int
+    initial: str
+    states: dict[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    path: str = ""
+    triggers: tuple[str, ...] = field(default=())
+
+    def candidates(self, trigger: str, source: str) -> list[TransitionSpec]:
+        """The transitions `trigger` may take from `source`, in file order (branches)."""
+        return [t for t in self.transitions if t.trigger == trigger and source in t.sources]
+
+    def from_state(self, source: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if source in t.sources]
+
+    def first(self, trigger: str) -> TransitionSpec:
+        """The first declaration of `trigger`: its roles stand for every branch."""
+        return next(t for t in self.transitions if t.trigger == trigger)
+
+    def label(self, state: str, lang: str = "zh") -> str:
+        spec = self.states.get(state)
+        return getattr(spec.label, lang) if spec else state
+
+
+def _label(raw, default: str) -> Label:
+    if isinstance(raw, dict):
+        return Label(zh=str(raw.get("zh", default)), en=str(raw.get("en", default)))
+    return Label(zh=default, en=default)
+
+
+def _tuple(raw) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    return tuple(str(x) for x in raw)
+
+
+def _transition_lines(text: str) -> list[int]:
+    return [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[transitions]]"]
+
+
+def _line_of(text: str, pattern: str) -> int:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if re.search(pattern, line):
+            return i
+    return 0
+
+
+def parse(path: str | Path) -> WorkflowSpec:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkflowError(f"{path}: not valid TOML: {exc}") from exc
+    for key in ("name", "initial", "states", "transitions"):
+        if key not in raw:
+            raise WorkflowError(f"{path}: missing top-level key '{key}'")
+    states = {
+        name: StateSpec(
+            name=name,
+            label=_label(body.get("label"), name),
+            queue=body.get("queue"),
+            deadline=body.get("deadline"),
+            final=bool(body.get("final", False)),
+        )
+        for name, body in raw["states"].items()
+    }
+    lines = _transition_lines(text)
+    transitions = []
+    for i, body in enumerate(raw["transitions"]):
+        line = lines[i] if i < len(lines) else 0
+        unknown = set(body) - {
+            "trigger",
+            "source",
+            "dest",
+            "roles",
+            "label",
+            "conditions",
+            "unless",
+            "requires",
+            "notice",
+        }
+        if unknown:
+            raise WorkflowError(f"{path}:{line}: unknown keys {sorted(unknown)}")
+        for key in ("trigger", "source", "dest"):
+            if key not in body:
+                raise WorkflowError(f"{path}:{line}: transition without '{key}'")
+        transitions.append(
+            TransitionSpec(
+                trigger=body["trigger"],
+                sources=_tuple(body["source"]),
+                dest=body["dest"],
+                roles=_tuple(body.get("roles")),
+                label=_label(body.get("label"), body["trigger"]),
+                conditions=_tuple(body.get("conditions")),
+                unless=_tuple(body.get("unless")),
+                requires=_tuple(body.get("requires")),
+                notice=body.get("notice"),
+                line=line,
+            )
+        )
+    spec = WorkflowSpec(
+        name=raw["name"],
+        version=int(raw.get("version", 1)),
+        initial=raw["initial"],
+        states=states,
+        transitions=tuple(transitions),
+        path=str(path),
+        triggers=tuple(dict.fromkeys(t.trigger for t in transitions)),
+    )
+    return spec
+
+
+def validate(
+    spec: WorkflowSpec,
+    text: str,
+    *,
+    roles: set[str],
+    guards: set[str],
+    notices: set[str],
+    fields: set[str],
+    deadlines: set[str],
+) -> None:
+    """Refuse a definition that could not run as written; name the file and line."""
+    where = spec.path
+
+    def fail(line: int, message: str) -> None:
+        raise WorkflowError(f"{where}:{line}: {message}")
+
+    if spec.initial not in spec.states:
+        fail(_line_of(text, r"^initial\s*="), f"initial state '{spec.initial}' is not declared")
+    for state in spec.states.values():
+        line = _line_of(text, rf"^\[states\.{re.escape(state.name)}\]")
+        if state.queue is not None and state.queue not in QUEUES:
+            fail(line, f"state '{state.name}': unknown queue '{state.queue}'")
+        if state.deadline is not None and state.deadline not in deadlines:
+            fail(line, f"state '{state.name}': unknown deadline rule '{state.deadline}'")
+    seen: dict[tuple[str, str], TransitionSpec] = {}
+    for t in spec.transitions:
+        for source in t.sources:
+            if source not in spec.states:
+                fail(t.line, f"'{t.trigger}': unknown source state '{source}'")
+            if spec.states[source].final:
+                fail(t.line, f"'{t.trigger}': leaves final state '{source}'")
+            earlier = seen.get((t.trigger, source))
+            if earlier is not None and not (earlier.conditions or earlier.unless):
+                fail(
+                    t.line,
+                    f"'{t.trigger}' from '{source}' is declared twice and the first "
+                    f"(line {earlier.line}) has no condition to choose between them",
+                )
+            seen[(t.trigger, source)] = t
+        if t.dest not in spec.states:
+            fail(t.line, f"'{t.trigger}': unknown destination state '{t.dest}'")
+        if not t.roles:
+            fail(t.line, f"'{t.trigger}': names no role that may take it")
+        for role in t.roles:
+            if role not in roles:
+                fail(t.line, f"'{t.trigger}': unknown role '{role}'")
+        for name in t.conditions + t.unless:
+            if name not in guards:
+                fail(t.line, f"'{t.trigger}': unknown guard '{name}'")
+        for name in t.requires:
+            if name not in fields:
+                fail(t.line, f"'{t.trigger}': unknown required field '{name}'")
+        if t.notice is not None and t.notice not in notices:
+            fail(t.line, f"'{t.trigger}': unknown notice kind '{t.notice}'")
+        if set(t.roles) != set(spec.first(t.trigger).roles):
+            fail(t.line, f"'{t.trigger}': every declaration of a trigger names the same roles")
+    reachable = _reachable(spec)
+    for state in spec.states.values():
+        line = _line_of(text, rf"^\[states\.{re.escape(state.name)}\]")
+        if state.name not in reachable:
+            fail(line, f"state '{state.name}' cannot be reached from '{spec.initial}'")
+        if not state.final and not spec.from_state(state.name):
+            fail(line, f"state '{state.name}' is not final and has no way out")
+
+
+def _reachable(spec: WorkflowSpec) -> set[str]:
+    seen = {spec.initial}
+    todo = deque([spec.initial])
+    while todo:
+        state = todo.popleft()
+        for t in spec.from_state(state):
+            if t.dest not in seen:
+                seen.add(t.dest)
+                todo.append(t.dest)
+    return seen

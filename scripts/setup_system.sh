@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install the Debian packages Approvals needs, only those missing (as root, on a new machine).
+#   run:  PDF notices (pango, HarfBuzz subsetting, CJK fonts)
+#   test: the above, plus poppler-utils to read PDFs, Chromium for browser tests, and
+#         PostgreSQL binaries for a throwaway cluster when no server answers.
+set -euo pipefail
+
+mode="${1:-run}"
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei fonts-noto-cjk)
+if [[ "$mode" == "test" ]]; then
+    packages+=(poppler-utils chromium)
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
+        packages+=(postgresql)
+    fi
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing system packages: ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null; then
+        SUDO=sudo
+    else
+        echo "Please install as root: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

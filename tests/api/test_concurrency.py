@@ -1,0 +1,94 @@
+"""Two people at once: one wins, the other is told; notice numbers stay gapless."""
+
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from approvals.claims import services
+from approvals.errors import Conflict
+from approvals.extensions import db
+from approvals.notices.models import Notice
+from approvals.organisations.models import User
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+
+def _run_at_once(app, jobs):
+    """Run each job in its own thread and app context, released together; collect results."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def worker(i, job):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[i] = job()
+            except Exception as exc:  # the outcome is what the test checks
+                results[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i, j)) for i, j in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _actor(username):
+    return db.session.scalar(db.select(User).filter_by(username=username))
+
+
+def test_two_reviewers_deciding_at_once_one_wins(seeded, api, submitted_claim):
+    version = api("reviewer_jmj").claim(submitted_claim).json["version"]
+
+    def approve():
+        return services.advance(
+            _actor("reviewer_jmj"),
+            submitted_claim,
+            "dept_approve",
+            version=version,
+            approved_amount="1000",
+            comment="同意",
+        ).state
+
+    def reject():
+        return services.advance(
+            _actor("reviewer_jmj"),
+            submitted_claim,
+            "dept_reject",
+            version=version,
+            comment="不同意",
+        ).state
+
+    results = _run_at_once(seeded, [approve, reject])
+    winners = [r for r in results if isinstance(r, str)]
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "stale_version"
+    claim = api("admin").claim(submitted_claim).json
+    assert claim["state"] == winners[0]
+    assert len(claim["history"]) == 2 and len(claim["notices"]) == 2
+
+
+def test_notice_numbers_have_no_gaps_or_duplicates_under_concurrency(seeded, api):
+    ent = api("ent_huadong")
+    ids = []
+    for i in range(12):
+        claim = ent.create_claim("JMJ-PLAN", "1000.00", f"项目{i}")
+        ent.attach(claim["id"], "business_licence")
+        ent.attach(claim["id"], "project_plan")
+        ids.append((claim["id"], claim["version"]))
+
+    def submit(cid, version):
+        return lambda: services.advance(_actor("ent_huadong"), cid, "submit", version=version).state
+
+    results = _run_at_once(seeded, [submit(*claim) for claim in ids])
+    assert results == ["submitted"] * len(ids), results
+    year = datetime.now(ZoneInfo("Asia/Shanghai")).year
+    with seeded.app_context():
+        numbers = db.session.scalars(db.select(Notice.seq).filter_by(year=year)).all()
+    assert sorted(numbers) == list(range(1, len(ids) + 1))

@@ -1,0 +1,207 @@
+"""Fixtures: a fresh app and database per test, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+from approvals import create_app
+from approvals.cli import DEMO_FILE
+from approvals.extensions import db
+from tests.postgres import TestDatabase
+
+DEMO = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+PASSWORD = DEMO["password"]
+
+# A tiny but genuine PDF, enough for the content sniffing of uploads.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def base_config(tmp_path, url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "STORAGE_DIR": str(tmp_path / "storage"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes keep the suite quick
+        "PUBLIC_BASE_URL": "https://approvals.example.gov.cn",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = TestDatabase()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def postgres_empty(postgres_server):
+    """A new, empty PostgreSQL database (for migrations)."""
+    return postgres_server.create("empty")
+
+
+@pytest.fixture(scope="session")
+def postgres(postgres_server):
+    url = postgres_server.create("suite")
+    app = create_app(base_config(_session_tmp(), url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def _session_tmp():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp(prefix="approvals-test-"))
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app(request, backend, tmp_path):
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app(base_config(tmp_path, url))
+    with app.app_context():
+        if backend == "sqlite":
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(app):
+    """The demo departments, policies and accounts."""
+    from approvals.demo import seed
+
+    with app.app_context():
+        seed(DEMO)
+    return app
+
+
+@pytest.fixture
+def make_policy(seeded):
+    """Create a policy; overrides change any field (window, cap, evidence …)."""
+    from approvals.organisations.models import Department
+    from approvals.policies.models import Policy
+
+    counter = iter(range(1, 1000))
+
+    def make(**overrides) -> str:
+        today = date.today()
+        with seeded.app_context():
+            dept_code = overrides.pop("department", "JMJ")
+            dept = db.session.scalar(db.select(Department).filter_by(code=dept_code))
+            values = {
+                "code": f"TEST-{next(counter)}",
+                "title_zh": "测试政策条款",
+                "department": dept,
+                "funding_type": "grant",
+                "cap": Decimal("100000"),
+                "requires_government_approval": False,
+                "call_year": today.year,
+                "window_open": today - timedelta(days=10),
+                "window_close": today + timedelta(days=10),
+                "required_evidence": ["business_licence"],
+            }
+            values.update(overrides)
+            policy = Policy(**values)
+            db.session.add(policy)
+            db.session.commit()
+            return policy.code
+
+    return make
+
+
+class ApiClient:
+    """The Flask test client, speaking the API as one signed-in user."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path, **kw):
+        return self.client.get(path, headers=self.headers, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.client.post(path, json=json, headers=self.headers, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.client.patch(path, json=json, headers=self.headers, **kw)
+
+    # Claim helpers used throughout the tests.
+    def create_claim(self, policy_code="JMJ-PLAN", amount="120000.00", title="智能制造平台规划"):
+        res = self.post(
+            "/api/v1/claims",
+            json={"policy_code": policy_code, "project_title": title, "requested_amount": amount},
+        )
+        assert res.status_code == 201, res.json
+        return res.json
+
+    def attach(self, claim_id, kind, data=PDF_BYTES, filename="证明.pdf"):
+        from io import BytesIO
+
+        return self.client.post(
+            f"/api/v1/claims/{claim_id}/attachments",
+            data={"kind": kind, "file": (BytesIO(data), filename)},
+            headers=self.headers,
+            content_type="multipart/form-data",
+        )
+
+    def claim(self, claim_id):
+        return self.get(f"/api/v1/claims/{claim_id}")
+
+    def fire(self, claim_id, trigger, version=None, **payload):
+        if version is None:
+            version = self.claim(claim_id).json["version"]
+        body = {"trigger": trigger, "version": version, **payload}
+        return self.post(f"/api/v1/claims/{claim_id}/transitions", json=body)
+
+
+@pytest.fixture
+def api(seeded):
+    """api("ent_huadong") → an ApiClient signed in as that demo account."""
+    client = seeded.test_client()
+
+    def as_user(username: str | None) -> ApiClient:
+        if username is None:
+            return ApiClient(client, None)
+        res = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        assert res.status_code == 200, res.json
+        return ApiClient(client, res.json["token"])
+
+    return as_user
+
+
+@pytest.fixture
+def submitted_claim(api):
+    """A JMJ-PLAN claim by 华东精密机械, with its evidence, submitted: (id, enterprise)."""
+    ent = api("ent_huadong")
+    claim = ent.create_claim()
+    for kind in ("business_licence", "project_plan"):
+        assert ent.attach(claim["id"], kind).status_code == 201
+    res = ent.fire(claim["id"], "submit")
+    assert res.status_code == 200, res.json
+    return claim["id"]
