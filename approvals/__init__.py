@@ -61,8 +61,12 @@ def _load_workflows(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from approvals.api import bp as api_bp
     from approvals.extensions import csrf
+    from approvals.finance import bp as finance_bp
+    from approvals.notices.routes import bp as notices_bp
     from approvals.web import bp as web_bp
 
     csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(finance_bp)

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from approvals.claims import decisions
+from approvals.claims import decisions, signals
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.claims.permissions import can_edit, can_fire, can_view
 from approvals.db import transaction, utcnow
@@ -238,6 +238,7 @@ def advance(actor: User, claim_id: int, trigger: str, *, version, **payload) -> 
         _apply(claim, engine, taken, clean, now)
         db.session.flush()  # the version check happens here, before a number is taken
         event = _record(claim, actor, taken, source, clean, now)
+        signals.transitioned.send(claim, event=event, transition=taken, actor=actor, source=source)
         if taken.notice:
             issuer = actor.department or claim.policy.department
             notices.issue(claim, event, taken.notice, issuer)
