@@ -1,5 +1,38 @@
 """Public verification of notices (/verify/<code>): anyone may check a notice."""
 
-from flask import Blueprint
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from approvals.notices.facts import KIND_TITLES
+from approvals.notices.forms import CompareForm, LookupForm
+from approvals.notices.verification import find_by_code, matches, normalise_code
 
 bp = Blueprint("notices", __name__)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        return redirect(url_for("notices.verify", code=normalise_code(form.code.data)))
+    return render_template("verify/lookup.html", form=form)
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+def verify(code: str):
+    notice = find_by_code(code)
+    form = CompareForm()
+    result = None
+    if form.validate_on_submit():
+        result = matches(notice, form.file.data.read())
+    issued = notice.issued_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    return render_template(
+        "verify/notice.html",
+        notice=notice,
+        facts=notice.facts,
+        title=KIND_TITLES.get(notice.kind, notice.kind),
+        issued_on=f"{issued.year}年{issued.month}月{issued.day}日",
+        form=form,
+        result=result,
+    )

@@ -1,0 +1,34 @@
+"""Verifying a notice: find it by its code, and compare an uploaded PDF with the original."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy import select
+
+from approvals.errors import NotFound
+from approvals.extensions import db
+from approvals.notices.models import Notice
+
+_CODE = re.compile(r"[^0-9A-Z]")
+
+
+def normalise_code(code: str) -> str:
+    """Accept the code as people type it: any case, with or without dashes or spaces."""
+    raw = _CODE.sub("", (code or "").upper())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
+def find_by_code(code: str) -> Notice:
+    notice = db.session.scalar(
+        select(Notice).where(Notice.verification_code == normalise_code(code))
+    )
+    if notice is None:
+        raise NotFound("未找到该验证码对应的通知书，请核对验证码")
+    return notice
+
+
+def matches(notice: Notice, data: bytes) -> bool:
+    """True only when `data` is byte for byte the PDF that was issued."""
+    return hashlib.sha256(data).hexdigest() == notice.sha256
