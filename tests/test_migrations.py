@@ -15,11 +15,13 @@ def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_pat
         url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     app = create_app(base_config(tmp_path, url))
     with app.app_context():
-        config = app.extensions["migrate"].migrate.get_config()
-        command.upgrade(config, "head")
-        tables = set(inspect(db.engine).get_table_names())
-        assert {"claims", "claim_events", "notices", "policies", "users"} <= tables
-        command.check(config)  # raises when models and migrations disagree
-        command.downgrade(config, "base")
-        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        db.engine.dispose()
+        try:
+            config = app.extensions["migrate"].migrate.get_config()
+            command.upgrade(config, "head")
+            tables = set(inspect(db.engine).get_table_names())
+            assert {"claims", "claim_events", "notices", "policies", "users"} <= tables
+            command.check(config)  # raises when models and migrations disagree
+            command.downgrade(config, "base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        finally:
+            db.engine.dispose()
