@@ -17,6 +17,10 @@ KIND_TITLES: dict[str, str] = {
     "send_back": "退回意见书",
     "approval": "审定意见书",
     "payout": "拨付通知书",
+    "recovery": "追回通知书",
+    "repayment": "还款确认书",
+    "recovery_closed": "追回结案通知书",
+    "write_off": "核销通知书",
 }
 
 

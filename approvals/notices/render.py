@@ -10,7 +10,7 @@ import mimetypes
 import os
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,7 +48,9 @@ class NoticeURLFetcher(URLFetcher):
 
     def __init__(self, roots: tuple[Path, ...] = (FONTS, ASSETS)) -> None:
         # fail_on_errors: a notice missing part of its layout must not be issued.
-        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True)
+        super().__init__(
+            allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True
+        )
         self.roots = tuple(root.resolve() for root in roots)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
@@ -129,10 +131,11 @@ class _Renderer:
 
     def pdf(self, facts: NoticeFacts) -> bytes:
         try:
-            document = self.layout(self.html(facts))
-            if len(document.pages) > 1:
-                # A long opinion: set the notice in smaller type rather than spill
-                # onto a second sheet; only a very long text still takes two pages.
+            compact = long_opinion(facts.comment)
+            document = self.layout(self.html(facts, compact=compact))
+            if len(document.pages) > 1 and not compact:
+                # Set the notice in smaller type rather than spill onto a second
+                # sheet; only a very long opinion still takes two pages.
                 document = self.layout(self.html(facts, compact=True))
             return document.write_pdf(pdf_identifier=pdf_identifier(facts))
         except FatalURLFetchingError as exc:
@@ -141,17 +144,30 @@ class _Renderer:
             raise NoticeRenderError(str(exc)) from exc.__cause__
 
 
+def long_opinion(comment: str | None) -> bool:
+    """Whether the opinion is too long for 3号 type on one page (measured: ~100 characters).
+
+    Guessing up front saves laying the page out twice; a wrong guess only costs that.
+    """
+    lines = [line.strip() for line in (comment or "").splitlines() if line.strip()]
+    # 27 characters to a 156 mm line in 3号 type, the first indented by two.
+    return sum(math.ceil((len(line) + 2) / 27) for line in lines) > 4
+
+
 _lock = threading.Lock()
 _renderer: _Renderer | None = None
 _retired: list[_Renderer] = []
 
 
 def _forget_renderer_after_fork() -> None:
-    """Give a forked child its own fonts; never let it delete the parent's."""
+    """Give a forked child (a gunicorn or pool worker) its own fonts and lock."""
     global _lock, _renderer
     if _renderer is not None:
-        # The inherited FontConfiguration would remove the parent's temporary font
-        # folder when collected; keep the object alive in the child instead.
+        # The inherited FontConfiguration removes its temporary font folder when
+        # collected: the parent's folder, still in use there. Disown it, and keep
+        # the object until exit rather than free Pango objects inside a fork hook.
+        if getattr(_renderer.font_config, "_folder", None) is not None:
+            _renderer.font_config._folder = None
         _retired.append(_renderer)
         _renderer = None
     _lock = threading.Lock()
@@ -162,9 +178,9 @@ os.register_at_fork(after_in_child=_forget_renderer_after_fork)
 
 @atexit.register
 def _release_at_exit() -> None:
-    # Pango objects freed by the garbage collector during interpreter teardown call
+    # Pango objects left to the garbage collector during interpreter teardown call
     # into libraries already finalised and crash the process (SIGSEGV in
-    # g_object_unref); free them while everything is still alive.
+    # g_object_unref, as in Kozea/WeasyPrint#2843); free them while all is alive.
     global _renderer
     _renderer = None
     _retired.clear()
@@ -230,23 +246,20 @@ def seal(name: str) -> Seal:
     """Place the issuer's name on the upper arc of a round seal, 200 × 200 units."""
     chars = [char for char in name if not char.isspace()] or ["印"]
     count = len(chars)
-    # Short names spread to ~120°, long ones fill up to 240° before shrinking.
+    # Short names spread 40° apart; long ones fill 240° of the rim, then shrink.
     step = 40.0 if count < 2 else min(40.0, 240.0 / (count - 1))
-    radius = 66.0
-    font_size = min(30.0, round(radius * math.radians(step) * 0.85, 1))
-    baseline = radius - font_size * 0.36  # glyph centre on the text circle
+    radius = 60.0  # glyph centres; the ring's inner edge is at 91
+    font_size = min(26.0, round(radius * math.radians(step) * 0.8, 1))
+    baseline = radius - font_size * 0.38  # CJK glyphs sit ~0.38 em above the baseline
     glyphs = []
     for index, char in enumerate(chars):
         angle = (index - (count - 1) / 2) * step
         theta = math.radians(angle)
-        glyphs.append(
-            SealGlyph(
-                char=char,
-                x=round(100 + baseline * math.sin(theta), 2),
-                y=round(100 - baseline * math.cos(theta), 2),
-                angle=round(angle, 2),
-            )
-        )
+        # A glyph is drawn from the left end of its baseline: half an em back along
+        # the tangent from the point under the glyph's centre.
+        x = 100 + baseline * math.sin(theta) - font_size / 2 * math.cos(theta)
+        y = 100 - baseline * math.cos(theta) - font_size / 2 * math.sin(theta)
+        glyphs.append(SealGlyph(char=char, x=round(x, 2), y=round(y, 2), angle=round(angle, 2)))
     return Seal(glyphs=tuple(glyphs), font_size=font_size, star=star_path(100, 103, 27))
 
 
