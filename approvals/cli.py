@@ -1,4 +1,4 @@
-"""`flask` commands: seed-demo, create-user, check-workflows."""
+"""`flask` commands: seed-demo, create-user, check-workflows, check-ledger, set-budget."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_workflows)
     app.cli.add_command(workflow_diagram)
+    app.cli.add_command(check_ledger)
+    app.cli.add_command(set_budget_command)
 
 
 @click.command("seed-demo")
@@ -83,3 +85,46 @@ def workflow_diagram(name: str, lang: str) -> None:
     if name not in engines:
         raise click.ClickException(f"unknown workflow {name!r}; known: {', '.join(engines)}")
     click.echo(mermaid(engines[name].spec, lang), nl=False)
+
+
+@click.command("check-ledger")
+@with_appcontext
+def check_ledger() -> None:
+    """Reconcile budgets, ledger, claims and batches; exit 1 on any difference."""
+    from approvals.finance.reconcile import check
+
+    report = check()
+    click.echo(
+        f"{'policy':<16} {'year':>4} {'budget':>16} {'reserved':>16} {'paid':>16} {'recovered':>14}"
+    )
+    for b in report.balances:
+        click.echo(
+            f"{b.policy:<16} {b.year:>4} {b.amount:>16,.2f} {b.reserved:>16,.2f} "
+            f"{b.paid:>16,.2f} {b.recovered:>14,.2f}"
+        )
+    for problem in report.problems:
+        click.echo(f"MISMATCH {problem}", err=True)
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+    click.echo("ok  ledger reconciles: approved = reserved, paid and recovered agree")
+
+
+@click.command("set-budget")
+@click.argument("policy_code")
+@click.argument("year", type=int)
+@click.argument("amount")
+@with_appcontext
+def set_budget_command(policy_code: str, year: int, amount: str) -> None:
+    """Set a policy's budget (专项资金) for a year, in yuan."""
+    from approvals.extensions import db
+    from approvals.finance.budgets import set_budget
+    from approvals.organisations.models import User
+
+    admin = db.session.scalar(db.select(User).filter_by(role="admin"))
+    if admin is None:
+        raise click.ClickException("no admin account: run seed-demo or create-user first")
+    try:
+        budget = set_budget(admin, policy_code, year, amount)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{policy_code} {year}: {budget.amount:,.2f}")

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from approvals.db import transaction, utcnow
 from approvals.extensions import db
+from approvals.finance.models import Budget
 from approvals.organisations.credit_code import make_credit_code
 from approvals.organisations.models import Department, Enterprise, User
 from approvals.organisations.services import hash_password
+from approvals.policies import amount_rules
 from approvals.policies.models import Policy
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -41,6 +43,7 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
         db.session.flush()
         for row in data["policies"]:
             if _one(Policy, code=row["code"]) is None:
+                amount_rules.check_rule(row.get("amount_rule"))
                 db.session.add(
                     Policy(
                         code=row["code"],
@@ -54,6 +57,16 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                         window_open=opened,
                         window_close=today + timedelta(days=WINDOW_CLOSES_IN_DAYS),
                         required_evidence=row["required_evidence"],
+                        amount_rule=row.get("amount_rule"),
+                    )
+                )
+        db.session.flush()
+        for row in data["policies"]:
+            policy = _one(Policy, code=row["code"])
+            if "budget" in row and _one(Budget, policy_id=policy.id, year=policy.call_year) is None:
+                db.session.add(
+                    Budget(
+                        policy_id=policy.id, year=policy.call_year, amount=Decimal(row["budget"])
                     )
                 )
 

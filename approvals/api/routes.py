@@ -15,6 +15,15 @@ from approvals.notices.queries import get_visible_notice, notices_for
 from approvals.organisations.services import authenticate, issue_token, register_enterprise
 from approvals.policies.models import Policy
 
+# What a transition may carry (the workflow's `requires` says which a step needs).
+TRANSITION_FIELDS = (
+    "comment",
+    "approved_amount",
+    "payment_reference",
+    "recovery_amount",
+    "repayment_amount",
+)
+
 
 def _body() -> dict:
     data = request.get_json(silent=True)
@@ -61,7 +70,11 @@ def policies(actor):
 def create_claim(actor):
     data = _body()
     claim = services.create_claim(
-        actor, data.get("policy_code"), data.get("project_title"), data.get("requested_amount")
+        actor,
+        data.get("policy_code"),
+        data.get("project_title"),
+        data.get("requested_amount"),
+        data.get("amount_inputs"),
     )
     return _claim_response(actor, claim, 201)
 
@@ -90,7 +103,8 @@ def get_claim(actor, claim_id):
 @token_required
 def update_claim(actor, claim_id):
     data = _body()
-    changes = {k: data[k] for k in ("project_title", "requested_amount") if k in data}
+    editable = ("project_title", "requested_amount", "amount_inputs")
+    changes = {k: data[k] for k in editable if k in data}
     claim = services.update_claim(actor, claim_id, changes, version=data.get("version"))
     return _claim_response(actor, claim)
 
@@ -119,7 +133,7 @@ def add_attachment(actor, claim_id):
 @token_required
 def transition(actor, claim_id):
     data = _body()
-    payload = {k: data[k] for k in ("comment", "approved_amount", "payment_reference") if k in data}
+    payload = {k: data[k] for k in TRANSITION_FIELDS if k in data}
     claim = services.advance(
         actor, claim_id, str(data.get("trigger", "")), version=data.get("version"), **payload
     )

@@ -9,6 +9,7 @@ from approvals.claims.services import available_transitions
 from approvals.money import fmt
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
+from approvals.policies import amount_rules
 from approvals.policies.models import Policy
 
 
@@ -24,6 +25,12 @@ def policy_json(policy: Policy) -> dict:
         "window_open": policy.window_open.isoformat(),
         "window_close": policy.window_close.isoformat(),
         "required_evidence": list(policy.required_evidence),
+        "amount_rule": policy.amount_rule,
+        "amount_rule_text": amount_rules.describe(policy.amount_rule),
+        "amount_inputs": [
+            {"name": f.name, "label": f.label, "kind": f.kind, "help": f.help}
+            for f in amount_rules.input_fields(policy.amount_rule)
+        ],
     }
 
 
@@ -60,6 +67,9 @@ def notice_json(notice: Notice) -> dict:
 def claim_json(claim: Claim, actor: User, notices: list[Notice]) -> dict:
     data = claim_summary(claim)
     data["payment_reference"] = claim.payment_reference
+    data["amount_inputs"] = claim.amount_inputs
+    computed = amount_rules.maximum_for(claim)
+    data["maximum"] = {"amount": fmt(computed.maximum), "computation": computed.text}
     data["available_triggers"] = [t.trigger for t in available_transitions(actor, claim)]
     data["attachments"] = [
         {"id": a.id, "filename": a.filename, "kind": a.kind, "size": a.size, "sha256": a.sha256}

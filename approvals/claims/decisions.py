@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from approvals.money import amount_error
+from approvals.money import amount_error, fmt
+from approvals.policies.amount_rules import maximum_for
 
 COMMENT_MAX = 2000
 REFERENCE_MAX = 64
@@ -29,7 +30,37 @@ def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
         return None, f"核定金额不能超过申报金额 {claim.requested_amount:,.2f} 元"
     if amount > claim.policy.cap:
         return None, f"核定金额不能超过政策上限 {claim.policy.cap:,.2f} 元"
+    computed = maximum_for(claim)
+    if amount > computed.maximum:
+        return None, f"核定金额不能超过按政策计算的上限：{computed.text}"
     return amount, None
+
+
+def _amount_within(limit_of, message: str):
+    """A money field that may not exceed a limit read from finance (paid, still owed)."""
+
+    def check(claim, value) -> tuple[str | None, str | None]:
+        amount, problem = amount_error(value)
+        if problem:
+            return None, problem
+        limit = limit_of(claim.id)
+        if amount > limit:
+            return None, f"{message} {limit:,.2f} 元"
+        return fmt(amount), None  # kept as text: the event payload is JSON
+
+    return check
+
+
+def _paid(claim_id: int) -> Decimal:
+    from approvals.finance.ledger import paid_for_claim  # finance builds on claims
+
+    return paid_for_claim(claim_id)
+
+
+def _owed(claim_id: int) -> Decimal:
+    from approvals.finance.recovery import outstanding_for
+
+    return outstanding_for(claim_id)
 
 
 def _payment_reference(claim, value) -> tuple[str | None, str | None]:
@@ -45,6 +76,8 @@ REQUIRED_FIELDS = {
     "comment": _comment,
     "approved_amount": _approved_amount,
     "payment_reference": _payment_reference,
+    "recovery_amount": _amount_within(_paid, "追回金额不能超过已拨付金额"),
+    "repayment_amount": _amount_within(_owed, "还款金额不能超过尚欠金额"),
 }
 
 

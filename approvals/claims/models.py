@@ -40,6 +40,8 @@ class Claim(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     project_title: Mapped[str] = mapped_column(String(200))
     requested_amount: Mapped[Decimal]
+    # The inputs the policy's amount rule needs (eligible base; principal, rate, months).
+    amount_inputs: Mapped[dict | None] = mapped_column(JSON)
     approved_amount: Mapped[Decimal | None]
     payment_reference: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(32))

@@ -18,6 +18,7 @@ from approvals.extensions import db
 from approvals.money import fmt, parse_amount
 from approvals.notices import issue as notices
 from approvals.organisations.models import User
+from approvals.policies import amount_rules
 from approvals.policies.models import Policy
 from approvals.workflow.deadlines import due_at
 from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
@@ -69,12 +70,28 @@ def _requested(value, policy: Policy | None, errors: dict):
     return amount
 
 
+def _amount_inputs(raw, policy: Policy | None, amount, errors: dict):
+    """Validate the inputs of the policy's amount rule; the request may not exceed its maximum."""
+    if policy is None:
+        return None
+    inputs, problems = amount_rules.validate_inputs(policy.amount_rule, raw)
+    errors.update({f"amount_inputs.{name}": text for name, text in problems.items()})
+    if problems or amount is None or not policy.amount_rule or "requested_amount" in errors:
+        return inputs  # without a rule the policy's cap, checked above, is the limit
+    computed = amount_rules.compute(policy.amount_rule, inputs, policy.cap)
+    if amount > computed.maximum:
+        errors["requested_amount"] = f"申报金额不能超过按政策计算的上限：{computed.text}"
+    return inputs
+
+
 def _raise_if(errors: dict) -> None:
     if errors:
         raise Invalid("；".join(errors.values()), fields=errors)
 
 
-def create_claim(actor: User, policy_code: str, project_title: str, requested_amount) -> Claim:
+def create_claim(
+    actor: User, policy_code: str, project_title: str, requested_amount, amount_inputs=None
+) -> Claim:
     if actor.role != "enterprise":
         raise Forbidden("只有企业用户可以申报")
     errors: dict = {}
@@ -83,6 +100,7 @@ def create_claim(actor: User, policy_code: str, project_title: str, requested_am
         errors["policy_code"] = "请选择有效的政策条款"
     title = _title(project_title, errors)
     amount = _requested(requested_amount, policy, errors)
+    inputs = _amount_inputs(amount_inputs, policy, amount, errors)
     _raise_if(errors)
     engine = engine_for(policy.workflow)
     with transaction():
@@ -95,6 +113,7 @@ def create_claim(actor: User, policy_code: str, project_title: str, requested_am
             created_by=actor,
             project_title=title,
             requested_amount=amount,
+            amount_inputs=inputs,
             state=engine.spec.initial,
         )
         db.session.add(claim)
@@ -122,6 +141,10 @@ def update_claim(actor: User, claim_id: int, changes: dict, version: int | None 
         values["project_title"] = _title(changes["project_title"], errors)
     if "requested_amount" in changes:
         values["requested_amount"] = _requested(changes["requested_amount"], claim.policy, errors)
+    if "amount_inputs" in changes or "requested_amount" in changes:
+        raw = changes.get("amount_inputs", claim.amount_inputs)
+        amount = values.get("requested_amount", claim.requested_amount)
+        values["amount_inputs"] = _amount_inputs(raw, claim.policy, amount, errors)
     _raise_if(errors)
     with _stale_guard(), transaction():
         for key, value in values.items():

@@ -40,6 +40,8 @@ class Policy(db.Model):
     window_close: Mapped[date]
     required_evidence: Mapped[list] = mapped_column(JSON, default=list)
     workflow: Mapped[str] = mapped_column(String(64), default="enterprise_claim")
+    # How the maximum is computed (approvals/policies/amount_rules.py); None: up to the cap.
+    amount_rule: Mapped[dict | None] = mapped_column(JSON)
 
     department: Mapped[Department] = relationship()
 

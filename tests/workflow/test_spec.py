@@ -41,9 +41,14 @@ def test_enterprise_claim_has_the_agreed_triggers():
         "gov_send_back",
         "gov_reject",
         "disburse",
+        "put_in_recovery",
+        "record_repayment",
+        "close_recovery",
+        "write_off",
     }
     assert {s for s, st in spec.states.items() if st.final} == {
-        "disbursed",
+        "recovered",
+        "written_off",
         "rejected",
         "withdrawn",
     }
@@ -117,11 +122,11 @@ def test_unreachable_state_is_refused(tmp_path):
 
 def test_state_without_way_out_is_refused(tmp_path):
     text = GOOD.replace(
-        '[states.disbursed]\nlabel = { zh = "已拨付", en = "Disbursed" }\nfinal = true',
-        '[states.disbursed]\nlabel = { zh = "已拨付", en = "Disbursed" }',
+        '[states.recovered]\nlabel = { zh = "已追回", en = "Recovered" }\nfinal = true',
+        '[states.recovered]\nlabel = { zh = "已追回", en = "Recovered" }',
     )
     path = _write(tmp_path, text)
-    with pytest.raises(WorkflowError, match="'disbursed' is not final and has no way out"):
+    with pytest.raises(WorkflowError, match="'recovered' is not final and has no way out"):
         load_file(path, **KNOWN)
 
 

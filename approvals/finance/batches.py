@@ -1,0 +1,267 @@
+"""Payout batches (拨付批次): compose, scale down pro rata, confirm exactly once, export.
+
+Confirmation pays one item per transaction, each through advance() (its payout notice,
+its ledger rows, and the item marked paid, all in that one transaction). An item is
+taken under a row lock that other confirmers skip, so two people confirming at once
+share the work and never pay an item twice; a confirmation cut off half-way leaves
+the paid items paid and the rest pending, and confirming again resumes it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from approvals.claims import services
+from approvals.claims.models import Claim
+from approvals.db import transaction, utcnow
+from approvals.errors import Conflict, Invalid, NotFound
+from approvals.extensions import db
+from approvals.finance import prorata
+from approvals.finance.budgets import FINANCE_ROLES, READER_ROLES, require
+from approvals.finance.models import Batch, BatchItem
+from approvals.money import parse_amount
+from approvals.organisations.models import User
+from approvals.policies.models import Policy
+from approvals.policies.vocabulary import FUNDING_TYPES
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+ZERO = Decimal("0.00")
+
+
+def get_batch(actor: User, batch_id: int) -> Batch:
+    require(actor, READER_ROLES)
+    batch = db.session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound("拨付批次不存在")
+    return batch
+
+
+def payable_claims() -> list[Claim]:
+    """Approved claims not yet in any batch, oldest first."""
+    in_batch = select(BatchItem.claim_id)
+    return list(
+        db.session.scalars(
+            select(Claim)
+            .where(Claim.state == "approved", Claim.id.not_in(in_batch))
+            .order_by(Claim.id)
+        )
+    )
+
+
+def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
+    """A draft batch of the given approved claims: the year's next number (第N批)."""
+    require(actor, FINANCE_ROLES)
+    ids = sorted({int(i) for i in claim_ids})
+    if not ids:
+        raise Invalid("请选择要编入批次的申报", fields={"claims": "请至少选择一项"})
+    year = utcnow().astimezone(LOCAL).year
+    try:
+        with transaction():
+            claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids))).all()
+            refused = [c.number for c in claims if c.state != "approved"]
+            if len(claims) != len(ids) or refused:
+                raise Invalid("只能编入待拨付（已审定）的申报：" + "、".join(map(str, refused)))
+            seq = (
+                db.session.scalar(select(func.max(Batch.seq)).where(Batch.year == year)) or 0
+            ) + 1
+            batch = Batch(year=year, seq=seq, note=(note or "").strip(), created_by_id=actor.id)
+            db.session.add(batch)
+            db.session.flush()
+            for claim in claims:
+                db.session.add(
+                    BatchItem(
+                        batch_id=batch.id,
+                        claim_id=claim.id,
+                        approved_amount=claim.approved_amount,
+                        amount=claim.approved_amount,
+                        reference=f"{year}B{seq:02d}-{claim.id:06d}",
+                    )
+                )
+    except IntegrityError as exc:
+        # Another batch took one of these claims, or this year's number, first.
+        raise Conflict("有申报已编入其他批次或批次号已被占用，请刷新后重试") from exc
+    return batch
+
+
+def remove_claim(actor: User, batch_id: int, claim_id: int) -> Batch:
+    require(actor, FINANCE_ROLES)
+    with transaction():
+        batch = _locked(batch_id)
+        if batch.state != "draft":
+            raise Conflict("批次已开始拨付，不能调整", code="batch_not_draft")
+        item = next((i for i in batch.items if i.claim_id == claim_id), None)
+        if item is None:
+            raise NotFound("该申报不在本批次中")
+        batch.items.remove(item)
+    return batch
+
+
+def scale(actor: User, batch_id: int, policy_code: str, limit) -> list[prorata.Share]:
+    """Scale the batch's claims under one policy down pro rata to `limit` (按比例核减)."""
+    require(actor, FINANCE_ROLES)
+    limit = parse_amount(limit, "limit")
+    with transaction():
+        batch = _locked(batch_id)
+        if batch.state != "draft":
+            raise Conflict("批次已开始拨付，不能核减", code="batch_not_draft")
+        items = {i.id: i for i in batch.items if i.claim.policy.code == policy_code}
+        if not items:
+            raise Invalid("本批次没有该政策的申报", fields={"policy": "无此政策的申报"})
+        total = sum((i.approved_amount for i in items.values()), ZERO)
+        if limit >= total:
+            message = f"可用额度须小于本批次该政策核定合计 {total:,.2f} 元"
+            raise Invalid(message, fields={"limit": message})
+        shares = prorata.scale({k: i.approved_amount for k, i in items.items()}, limit)
+        if any(s.amount <= 0 for s in shares):
+            raise Invalid("可用额度过小：有申报核减后不足一分钱", fields={"limit": "额度过小"})
+        for share in shares:
+            items[share.key].amount = share.amount
+            items[share.key].rounding_fen = share.bonus_fen
+        scaling = dict(batch.scaling or {})
+        scaling[policy_code] = {
+            "limit": f"{limit:.2f}",
+            "total": f"{total:.2f}",
+            "ratio": f"{(limit / total):.10f}",
+            "remainder_fen": sum(s.bonus_fen for s in shares),
+        }
+        batch.scaling = scaling  # a new dict: JSON columns notice assignment, not mutation
+    return shares
+
+
+def _locked(batch_id: int) -> Batch:
+    batch = db.session.scalar(
+        select(Batch)
+        .where(Batch.id == batch_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if batch is None:
+        raise NotFound("拨付批次不存在")
+    return batch
+
+
+def confirm(actor: User, batch_id: int) -> Batch:
+    """Pay every pending item; safe to call twice at once and to call again after a crash."""
+    require(actor, ("finance",))
+    with transaction():
+        batch = _locked(batch_id)
+        if batch.state == "confirmed":
+            return batch  # a retried request changes nothing
+        if not batch.items:
+            raise Invalid("批次中没有申报")
+        if batch.state == "draft":
+            batch.state, batch.confirmed_by_id, batch.started_at = "confirming", actor.id, utcnow()
+    while _pay_next(actor, batch_id):
+        pass
+    return _finish(actor, batch_id)
+
+
+def _pay_next(actor: User, batch_id: int) -> bool:
+    """Disburse one pending item under a row lock; False when none is left to take."""
+    item = db.session.scalar(
+        select(BatchItem)
+        .where(BatchItem.batch_id == batch_id, BatchItem.status == "pending")
+        .order_by(BatchItem.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if item is None:
+        db.session.rollback()  # end the read transaction
+        return False
+    claim = db.session.get(Claim, item.claim_id, populate_existing=True)
+    try:
+        # advance() commits this transaction, which holds the item's lock until then.
+        services.advance(
+            actor, claim.id, "disburse", version=claim.version, payment_reference=item.reference
+        )
+    except BaseException:
+        db.session.rollback()  # a refusal before advance()'s own transaction: drop the lock
+        raise
+    return True
+
+
+def _finish(actor: User, batch_id: int) -> Batch:
+    with transaction():
+        batch = _locked(batch_id)
+        if batch.state == "confirmed":
+            return batch
+        pending = db.session.scalar(
+            select(func.count())
+            .select_from(BatchItem)
+            .where(BatchItem.batch_id == batch_id, BatchItem.status == "pending")
+        )
+        if pending:
+            return batch  # another confirmer is paying the rest and will finish
+        from approvals.finance.batch_notice import issue_list
+
+        issue_list(batch)
+        batch.state, batch.confirmed_at = "confirmed", utcnow()
+    return batch
+
+
+# What the batch page and the payment file show ----------------------------------------
+
+
+def totals(batch: Batch) -> dict:
+    """Count and amount by policy and by funding type; the grand total."""
+    by_policy: dict[str, list] = defaultdict(lambda: [None, 0, ZERO, ZERO])
+    by_type: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    for item in batch.items:
+        policy: Policy = item.claim.policy
+        row = by_policy[policy.code]
+        row[0], row[1] = policy, row[1] + 1
+        row[2] += item.approved_amount
+        row[3] += item.amount
+        by_type[policy.funding_type][0] += 1
+        by_type[policy.funding_type][1] += item.amount
+    return {
+        "by_policy": [tuple(v) for _, v in sorted(by_policy.items())],
+        "by_type": [(FUNDING_TYPES[t], n, amount) for t, (n, amount) in sorted(by_type.items())],
+        "count": len(batch.items),
+        "approved": sum((i.approved_amount for i in batch.items), ZERO),
+        "amount": sum((i.amount for i in batch.items), ZERO),
+        "paid": sum(1 for i in batch.items if i.status == "paid"),
+    }
+
+
+PAYMENT_HEADERS = [
+    "序号",
+    "收款单位",
+    "统一社会信用代码",
+    "开户银行",
+    "银行账号",
+    "金额（元）",
+    "支付凭证号",
+    "申报编号",
+    "用途",
+]
+
+
+def payment_rows(batch: Batch) -> list[list]:
+    rows = []
+    for n, item in enumerate(batch.items, 1):
+        ent = item.claim.enterprise
+        rows.append(
+            [
+                n,
+                ent.name,
+                ent.credit_code,
+                ent.bank_name or "",
+                ent.bank_account or "",
+                item.amount,
+                item.reference,
+                item.claim.number,
+                f"{batch.name}政策兑现资金：{item.claim.policy.title_zh}",
+            ]
+        )
+    return rows
+
+
+def list_batches() -> list[Batch]:
+    return list(db.session.scalars(select(Batch).order_by(Batch.year.desc(), Batch.seq.desc())))

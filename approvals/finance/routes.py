@@ -1,0 +1,179 @@
+"""Finance pages: budgets, payout batches and their files, recoveries. Thin routes."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from approvals.claims.models import Claim
+from approvals.errors import DomainError, NotFound
+from approvals.extensions import db
+from approvals.finance import batches, bp, budgets, recovery
+from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from approvals.web.access import roles_required
+
+READERS = ("finance", "government", "admin")
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
+
+def _flash_error(exc: DomainError) -> None:
+    flash(exc.message, "error")
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    year = request.args.get("year", type=int)
+    return render_template(
+        "finance/index.html",
+        budgets=budgets.overview(year),
+        batches=batches.list_batches(),
+        payable=batches.payable_claims(),
+    )
+
+
+@bp.post("/budgets")
+@roles_required("finance", "admin")
+def set_budget():
+    try:
+        budgets.set_budget(
+            current_user,
+            request.form.get("policy_code", ""),
+            request.form.get("year", type=int) or 0,
+            request.form.get("amount"),
+        )
+        flash("预算已保存", "success")
+    except DomainError as exc:
+        _flash_error(exc)
+    return redirect(url_for("finance.index"))
+
+
+@bp.post("/batches")
+@roles_required("finance")
+def compose_batch():
+    try:
+        ids = [int(v) for v in request.form.getlist("claim_id") if v.isdigit()]
+        batch = batches.compose(current_user, ids, request.form.get("note", ""))
+    except DomainError as exc:
+        _flash_error(exc)
+        return redirect(url_for("finance.index"))
+    flash(f"已编制{batch.name}拨付批次", "success")
+    return redirect(url_for("finance.batch", batch_id=batch.id))
+
+
+@bp.get("/batches/<int:batch_id>")
+@roles_required(*READERS)
+def batch(batch_id):
+    found = batches.get_batch(current_user, batch_id)
+    return render_template("finance/batch.html", batch=found, totals=batches.totals(found))
+
+
+@bp.post("/batches/<int:batch_id>/scale")
+@roles_required("finance")
+def scale_batch(batch_id):
+    try:
+        shares = batches.scale(
+            current_user, batch_id, request.form.get("policy_code", ""), request.form.get("limit")
+        )
+        bonus = sum(s.bonus_fen for s in shares)
+        flash(f"已按比例核减 {len(shares)} 项；尾差 {bonus} 分按最大余数法分配", "success")
+    except DomainError as exc:
+        _flash_error(exc)
+    return redirect(url_for("finance.batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/remove/<int:claim_id>")
+@roles_required("finance")
+def remove_from_batch(batch_id, claim_id):
+    try:
+        batches.remove_claim(current_user, batch_id, claim_id)
+    except DomainError as exc:
+        _flash_error(exc)
+    return redirect(url_for("finance.batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/confirm")
+@roles_required("finance")
+def confirm_batch(batch_id):
+    try:
+        found = batches.confirm(current_user, batch_id)
+    except DomainError as exc:
+        _flash_error(exc)
+        return redirect(url_for("finance.batch", batch_id=batch_id))
+    if found.state == "confirmed":
+        flash(f"{found.name}已全部拨付", "success")
+    else:
+        flash("批次正在由他人拨付，请稍后刷新", "warning")
+    return redirect(url_for("finance.batch", batch_id=batch_id))
+
+
+@bp.get("/batches/<int:batch_id>/payment.<fmt>")
+@roles_required("finance", "admin")
+def payment_file(batch_id, fmt):
+    found = batches.get_batch(current_user, batch_id)
+    rows = batches.payment_rows(found)
+    name = f"payment-{found.year}-{found.seq:02d}"
+    if fmt == "csv":
+        return _download(csv_bytes(batches.PAYMENT_HEADERS, rows), CSV_MIME, f"{name}.csv")
+    if fmt == "xlsx":
+        data = xlsx_bytes(found.name, batches.PAYMENT_HEADERS, rows)
+        return _download(data, XLSX_MIME, f"{name}.xlsx")
+    raise NotFound("不支持的文件格式")
+
+
+@bp.get("/batches/<int:batch_id>/list.pdf")
+@roles_required(*READERS)
+def batch_list_pdf(batch_id):
+    found = batches.get_batch(current_user, batch_id)
+    if not found.list_pdf:
+        raise NotFound("批次尚未拨付完毕，清单尚未印发")
+    return Response(
+        found.list_pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="batch-{found.id}.pdf"'},
+    )
+
+
+@bp.get("/recoveries")
+@roles_required(*READERS)
+def recoveries():
+    states = ("disbursed", "in_recovery", "recovered", "written_off")
+    claims = db.session.scalars(
+        select(Claim).where(Claim.state.in_(states)).order_by(Claim.id.desc())
+    ).all()
+    cases = {c.id: recovery.recovery_for(c.id) for c in claims}
+    return render_template("finance/recoveries.html", claims=claims, cases=cases)
+
+
+@bp.post("/recoveries/<int:claim_id>/<action>")
+@roles_required("finance")
+def recovery_action(claim_id, action):
+    form, version = request.form, request.form.get("version", type=int)
+    try:
+        if action == "start":
+            recovery.start(
+                current_user, claim_id, form.get("amount"), form.get("reason"), version=version
+            )
+        elif action == "repay":
+            recovery.repay(current_user, claim_id, form.get("amount"), version=version)
+        elif action == "close":
+            recovery.close(current_user, claim_id, version=version)
+        elif action == "write_off":
+            recovery.write_off(current_user, claim_id, form.get("reason"), version=version)
+        else:
+            raise NotFound("未知操作")
+        flash("已办理", "success")
+    except DomainError as exc:
+        _flash_error(exc)
+    return redirect(url_for("finance.recoveries"))
+
+
+from approvals.finance import report_routes  # noqa: E402,F401

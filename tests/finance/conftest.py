@@ -1,0 +1,102 @@
+"""Finance fixtures: claims driven through the one door to any state, quickly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from approvals.claims import services
+from approvals.claims.models import Claim
+from approvals.extensions import db
+from approvals.finance.models import Budget
+from approvals.organisations.models import User
+from approvals.policies.models import Policy
+from tests.api.test_concurrency import _run_at_once as run_at_once  # noqa: F401
+from tests.conftest import PDF_BYTES
+
+REVIEWERS = {"JMJ": "reviewer_jmj", "KJJ": "reviewer_kjj", "ZSJ": "reviewer_zsj"}
+PATH = ["submitted", "finance_review", "approved", "disbursed"]
+
+
+def actor(username: str) -> User:
+    return db.session.scalar(select(User).filter_by(username=username))
+
+
+def fire(username: str, claim_id: int, trigger: str, **payload) -> Claim:
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    return services.advance(actor(username), claim_id, trigger, version=claim.version, **payload)
+
+
+@pytest.fixture
+def fast_notices(monkeypatch):
+    """Claim notices as stub bytes: these tests are about money, not about PDFs."""
+    from approvals.notices import render
+
+    monkeypatch.setattr(
+        render, "render_notice", lambda facts: b"%PDF-stub " + facts.number.encode()
+    )
+
+
+@pytest.fixture
+def claims(seeded, fast_notices):
+    """claims(n, to="approved", policy=…, amount=…, inputs=…) → claim ids in that state."""
+
+    def make(
+        n=1, to="approved", policy="JMJ-PLAN", amount="1000.00", inputs=None, ent="ent_huadong"
+    ):
+        ids = []
+        with seeded.app_context():
+            pol = db.session.scalar(select(Policy).filter_by(code=policy))
+            reviewer = REVIEWERS[pol.department.code]
+            for i in range(n):
+                claim = services.create_claim(actor(ent), policy, f"项目{i + 1}", amount, inputs)
+                for kind in pol.required_evidence:
+                    services.add_attachment(actor(ent), claim.id, PDF_BYTES, "证明.pdf", kind)
+                cid = claim.id
+                steps = [
+                    ("submitted", ent, "submit", {}),
+                    (
+                        "finance_review",
+                        reviewer,
+                        "dept_approve",
+                        {"approved_amount": amount, "comment": "同意"},
+                    ),
+                    ("approved", "finance", "finance_approve", {}),
+                    ("disbursed", "finance", "disburse", {"payment_reference": f"REF-{cid}"}),
+                ]
+                for reached, who, trigger, payload in steps:
+                    fire(who, cid, trigger, **payload)
+                    if reached == "approved" and pol.requires_government_approval:
+                        fire("gov", cid, "gov_approve")
+                    if reached == to:
+                        break
+                ids.append(cid)
+        return ids
+
+    return make
+
+
+def set_budget(app, policy: str, amount: str) -> None:
+    with app.app_context():
+        pol = db.session.scalar(select(Policy).filter_by(code=policy))
+        budget = db.session.scalar(select(Budget).filter_by(policy_id=pol.id, year=pol.call_year))
+        budget.amount = Decimal(amount)
+        db.session.commit()
+
+
+def budget_of(app, policy: str) -> Budget:
+    with app.app_context():
+        pol = db.session.scalar(select(Policy).filter_by(code=policy))
+        budget = db.session.scalar(select(Budget).filter_by(policy_id=pol.id, year=pol.call_year))
+        db.session.expunge(budget)
+        return budget
+
+
+def reconciles(app) -> None:
+    from approvals.finance.reconcile import check
+
+    with app.app_context():
+        report = check()
+    assert report.problems == []

@@ -1,0 +1,82 @@
+"""In a real browser: finance builds a batch, confirms it, downloads its payment file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+# The browser suite's live server and Chromium, reused as they are.
+from tests.browser.conftest import browser, live_server, person  # noqa: F401
+from tests.conftest import PASSWORD, PDF_BYTES
+
+pytestmark = pytest.mark.browser
+
+
+def _api(page, username):
+    """Bearer headers for `username`, through the live server's own API."""
+    res = page.request.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+    assert res.ok, res.text()
+    return {"Authorization": f"Bearer {res.json()['token']}"}
+
+
+def _approved_claim(page, title, amount):
+    ent, reviewer, finance = (_api(page, u) for u in ("ent_huadong", "reviewer_jmj", "finance"))
+    claim = page.request.post(
+        "/api/v1/claims",
+        headers=ent,
+        data={"policy_code": "JMJ-PLAN", "project_title": title, "requested_amount": amount},
+    ).json()
+    for kind in ("business_licence", "project_plan"):
+        file = {"name": "证明.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+        res = page.request.post(
+            f"/api/v1/claims/{claim['id']}/attachments",
+            headers=ent,
+            multipart={"kind": kind, "file": file},
+        )
+        assert res.ok, res.text()
+    steps = [
+        (ent, {"trigger": "submit"}),
+        (reviewer, {"trigger": "dept_approve", "approved_amount": amount, "comment": "同意"}),
+        (finance, {"trigger": "finance_approve"}),
+    ]
+    for headers, body in steps:
+        version = page.request.get(f"/api/v1/claims/{claim['id']}", headers=headers).json()
+        res = page.request.post(
+            f"/api/v1/claims/{claim['id']}/transitions",
+            headers=headers,
+            data=body | {"version": version["version"]},
+        )
+        assert res.ok, res.text()
+    return claim["number"]
+
+
+def test_finance_builds_confirms_and_downloads_a_batch(person):  # noqa: F811
+    page = person()
+    numbers = [
+        _approved_claim(page, "智能制造平台规划", "120000.00"),
+        _approved_claim(page, "园区配套规划", "35000.50"),
+    ]
+    page.goto("/signin")
+    page.fill("#username", "finance")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto("/finance/")
+    for number in numbers:
+        assert page.locator("table.payable").get_by_text(number).is_visible()
+    page.click("#compose button[type=submit]")
+    assert "第一批" in page.locator("h1").inner_text()
+    assert page.locator("#batch-total").inner_text() == "155,000.50"
+    page.click("#confirm-batch")
+    assert "已拨付" in page.locator("h1").inner_text()
+    with page.expect_download() as download:
+        page.click("text=支付文件 CSV")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [r[7] for r in rows[1:]] == numbers
+    assert [r[5] for r in rows[1:]] == ["120000.00", "35000.50"]
+    assert all(r[4] == "6222020200012345678" for r in rows[1:])
+    page.goto("/finance/reports")
+    assert page.locator("svg.chart").count() >= 6
