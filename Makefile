@@ -5,17 +5,25 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app approvals
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup-run setup-test run test bench lint check
+PYBABEL := $(VENV)/bin/pybabel
+CATALOGS := approvals/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
+
+.PHONY: setup-run setup-test run test bench bench-queue screenshots lint check translations
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup-run: $(STAMP)
+# Compiled catalogs (.mo) are built here, never committed.
+$(CATALOGS)/%/LC_MESSAGES/messages.mo: $(CATALOGS)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(PYBABEL) compile --statistics -i $< -o $@ -l $*
+
+setup-run: $(STAMP) $(MO_FILES)
 	@bash scripts/setup_system.sh run
 
-setup-test: $(STAMP)
+setup-test: $(STAMP) $(MO_FILES)
 	@bash scripts/setup_system.sh test
 
 run: setup-run
@@ -28,6 +36,21 @@ test: setup-test
 
 bench: setup-test
 	$(PY) bench/notices.py
+	$(PY) bench/queues.py
+	$(PY) bench/finance.py
+
+# Rewrite docs/screenshots/ from the browser test (a plain test run only adds missing ones).
+screenshots: setup-test
+	APPROVALS_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser -q
+
+bench-queue: $(STAMP)
+	$(PY) bench/queues.py
+
+# After changing interface text: extract it and merge it into each catalog, then translate.
+translations: $(STAMP)
+	$(PYBABEL) extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		-o $(CATALOGS)/messages.pot . >/dev/null
+	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-location
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

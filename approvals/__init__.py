@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from approvals.config import REPO_ROOT, from_environment
@@ -15,6 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(REPO_ROOT / "templates"),
         static_folder=str(REPO_ROOT / "static"),
     )
+    # SQLite and the evidence store live in instance/: it must exist before first use.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)
@@ -30,12 +34,17 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from approvals.extensions import csrf, db, login_manager, migrate
+    from approvals.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from approvals.web.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = None  # the sign-in page explains itself
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
     # Import every model so that metadata is complete for migrations and create_all().
     from approvals import models  # noqa: F401
 
@@ -60,13 +69,17 @@ def _load_workflows(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from approvals.api import bp as api_bp
+    from approvals.claims.routes import bp as claims_bp
     from approvals.extensions import csrf
     from approvals.finance import bp as finance_bp
     from approvals.notices.routes import bp as notices_bp
+    from approvals.organisations.routes import bp as auth_bp
     from approvals.web import bp as web_bp
 
     csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(claims_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(finance_bp)

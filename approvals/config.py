@@ -33,5 +33,11 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(REPO_ROOT / "approvals" / "translations"),
+        # Failed sign-ins per client address; successful ones are not counted.
+        "SIGNIN_RATE_LIMIT": os.environ.get("SIGNIN_RATE_LIMIT", "5 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "QUEUE_PAGE_SIZE": 25,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

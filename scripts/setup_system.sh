@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages Approvals needs, only those missing (as root, on a new machine).
-#   run:  PDF notices (pango, HarfBuzz subsetting, CJK fonts)
-#   test: the above, plus poppler-utils to read PDFs, Chromium for browser tests, and
+#   run:  PDF notices (pango, HarfBuzz subsetting, a CJK fallback font; the notice fonts ship
+#         with the project in approvals/notices/fonts)
+#   test: the above, plus poppler-utils to read PDFs, zbar-tools to read QR codes,
+#         Chromium for browser tests, and
 #         PostgreSQL binaries for a throwaway cluster when no server answers.
 set -euo pipefail
 
 mode="${1:-run}"
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei fonts-noto-cjk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei)
 if [[ "$mode" == "test" ]]; then
-    packages+=(poppler-utils chromium)
+    packages+=(poppler-utils zbar-tools chromium)
     if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
         packages+=(postgresql)
     fi

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import Index, case, func, select
 from sqlalchemy.orm import selectinload
 
 from approvals.claims.models import Claim
 from approvals.claims.permissions import visible_clause
+from approvals.db import utcnow
 from approvals.errors import Invalid
 from approvals.extensions import db
-from approvals.organisations.models import User
+from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
 
 MAX_PAGE = 100
@@ -56,3 +62,105 @@ def list_claims(
     rows = list(db.session.scalars(query))
     next_cursor = str(rows[size - 1].id) if len(rows) > size else None
     return rows[:size], next_cursor
+
+
+# Queues: what waits for an official's office, oldest first --------------------------------
+
+# The city offices' queues read one state in id order; departments' reads use the
+# (state, department_id, id) index of the model. (Declared here, beside the reads it serves.)
+QUEUE_INDEX = Index("ix_claims_state_id", Claim.state, Claim.id)
+
+# Which queue (the `queue` of a state in the workflow files) each official role works.
+QUEUE_OF_ROLE = {"reviewer": "department", "finance": "finance", "government": "government"}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    policy: str | None = None  # a policy code
+    state: str | None = None  # one of queue_states(actor)
+    overdue: bool = False
+    newest_first: bool = False
+
+
+def queue_states(actor: User) -> list[str]:
+    """The states waiting for this actor's office, in workflow order, from the workflow data."""
+    queue = QUEUE_OF_ROLE.get(actor.role)
+    states: list[str] = []
+    for engine in current_app.extensions["approvals.workflows"].values():
+        for state in engine.spec.states.values():
+            if queue and state.queue == queue and state.name not in states:
+                states.append(state.name)
+    return states
+
+
+def _queue_clauses(actor: User, policy: str | None) -> list:
+    clauses = [visible_clause(actor), Claim.state.in_(queue_states(actor))]
+    if actor.role == "reviewer":  # a department sees its own queue; the city offices all
+        clauses.append(Claim.department_id == actor.department_id)
+    if policy:
+        policy_id = select(Policy.id).where(Policy.code == policy).scalar_subquery()
+        clauses.append(Claim.policy_id == policy_id)
+    return clauses
+
+
+def queue_page(
+    actor: User, filters: QueueFilter, *, after=None, size: int = 25, now: datetime | None = None
+) -> tuple[list[Claim], str | None]:
+    """One page of the actor's queue, keyset-paginated on the id (the order of arrival).
+
+    Each state is read on its own, so that every read walks an index in id order (a read
+    of several states at once would sort them all), and the few ids are merged here.
+    """
+    cursor = _parse_cursor(after)
+    clauses = _queue_clauses(actor, filters.policy)
+    if filters.overdue:
+        clauses.append(Claim.due_at <= (now or utcnow()))
+    if cursor is not None:
+        clauses.append(Claim.id < cursor if filters.newest_first else Claim.id > cursor)
+    order = Claim.id.desc() if filters.newest_first else Claim.id.asc()
+    ids: list[int] = []
+    for state in [filters.state] if filters.state else queue_states(actor):
+        query = select(Claim.id).where(*clauses, Claim.state == state)
+        ids += db.session.scalars(query.order_by(order).limit(size + 1))
+    ids = sorted(ids, reverse=filters.newest_first)[: size + 1]
+    rows = list(
+        db.session.scalars(
+            select(Claim)
+            .where(Claim.id.in_(ids))
+            .order_by(order)
+            .options(selectinload(Claim.enterprise), selectinload(Claim.policy))
+        )
+    )
+    next_cursor = str(rows[size - 1].id) if len(rows) > size else None
+    return rows[:size], next_cursor
+
+
+def queue_counts(actor: User, policy: str | None = None, now: datetime | None = None) -> dict:
+    """{state: (waiting, overdue)} for the actor's queue, in one grouped read."""
+    overdue = func.sum(case((Claim.due_at <= (now or utcnow()), 1), else_=0))
+    query = (
+        select(Claim.state, func.count(), overdue)
+        .where(*_queue_clauses(actor, policy))
+        .group_by(Claim.state)
+    )
+    found = {state: (count, late or 0) for state, count, late in db.session.execute(query)}
+    return {state: found.get(state, (0, 0)) for state in queue_states(actor)}
+
+
+def queue_policies(actor: User) -> list[Policy]:
+    """The policies a queue can be filtered by: the department's own, or all of them."""
+    query = select(Policy).order_by(Policy.code)
+    if actor.role == "reviewer":
+        query = query.where(Policy.department_id == actor.department_id)
+    return list(db.session.scalars(query))
+
+
+def programme_counts() -> list[tuple[str, str, int, Decimal | None]]:
+    """(department code, state, claims, requested total) over the whole programme."""
+    query = (
+        select(Department.code, Claim.state, func.count(), func.sum(Claim.requested_amount))
+        .join(Department, Department.id == Claim.department_id)
+        .group_by(Department.code, Claim.state)
+        .order_by(Department.code, Claim.state)
+    )
+    return [tuple(row) for row in db.session.execute(query)]

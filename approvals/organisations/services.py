@@ -167,3 +167,22 @@ def register_enterprise(enterprise_name: str, credit_code: str, username: str, p
         return _new_user(
             username, password, "enterprise", enterprise=enterprise, display_name=enterprise.name
         )
+
+
+def invite_colleague(actor: User, username: str, password: str, display_name: str = "") -> User:
+    """An enterprise user opens an account for a colleague of the same enterprise."""
+    from approvals.errors import Forbidden
+
+    if actor.role != "enterprise" or actor.enterprise is None:
+        raise Forbidden("只有企业用户可以邀请本企业同事")
+    with transaction():
+        return _new_user(
+            username, password, "enterprise", enterprise=actor.enterprise, display_name=display_name
+        )
+
+
+def colleagues(actor: User) -> list[User]:
+    if actor.role != "enterprise":
+        return []
+    query = select(User).where(User.enterprise_id == actor.enterprise_id).order_by(User.id)
+    return list(db.session.scalars(query))

@@ -24,7 +24,7 @@ def test_direct_payout_path(api, submitted_claim):
     assert res.status_code == 200, res.json
     assert res.json["state"] == "disbursed"
     assert res.json["payment_reference"] == "BOC-2027-0001"
-    assert res.json["available_triggers"] == []
+    assert res.json["available_triggers"] == ["put_in_recovery"]
     assert _path(api, submitted_claim) == [
         ("submit", "submitted"),
         ("dept_approve", "finance_review"),

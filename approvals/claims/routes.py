@@ -1,0 +1,189 @@
+"""Claim pages: policies, an enterprise's claims, the claim page, its files and notices."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from approvals.claims import queries, services
+from approvals.claims.forms import ClaimForm, DecisionForm
+from approvals.claims.services import LOCAL
+from approvals.claims.storage import path_for
+from approvals.db import utcnow
+from approvals.errors import Conflict, Invalid
+from approvals.extensions import db
+from approvals.notices.queries import get_visible_notice
+from approvals.policies.models import Policy
+from approvals.web.access import roles_required
+from approvals.web.claim_page import amount_context, attachment_form, render_claim, with_errors
+from approvals.web.vocabulary import N_
+
+bp = Blueprint("claims", __name__)
+STALE = N_("他人已先处理了该申报，页面已更新为最新状态，请核对后再操作。")
+
+
+def _to_claim(claim_id: int):
+    return redirect(url_for("claims.detail", claim_id=claim_id))
+
+
+@bp.get("/policies")
+@login_required
+def policies():
+    rows = db.session.scalars(select(Policy).order_by(Policy.window_close, Policy.code)).all()
+    today = utcnow().astimezone(LOCAL).date()
+    return render_template("claims/policies.html", policies=rows, today=today)
+
+
+@bp.get("/claims")
+@roles_required("enterprise")
+def mine():
+    items, next_cursor = queries.list_claims(current_user, cursor=request.args.get("cursor"))
+    return render_template("claims/mine.html", claims=items, next_cursor=next_cursor)
+
+
+@bp.route("/claims/new", methods=["GET", "POST"])
+@roles_required("enterprise")
+def new():
+    policy = db.session.scalar(select(Policy).where(Policy.code == request.args.get("policy", "")))
+    if policy is None:
+        abort(404)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            changes = form.changes(policy, request.form)
+            claim = services.create_claim(current_user, policy.code, **changes)
+        except Invalid as exc:
+            with_errors(form, exc)
+        else:
+            flash(_("草稿已保存。请上传证明材料，齐全后提交申报。"), "success")
+            return _to_claim(claim.id)
+    status = 422 if form.errors else 200
+    page = render_template("claims/new.html", form=form, policy=policy, **amount_context(policy))
+    return page, status
+
+
+@bp.get("/claims/<int:claim_id>")
+@login_required
+def detail(claim_id: int):
+    return render_claim(services.get_visible(current_user, claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/edit")
+@roles_required("enterprise")
+def edit(claim_id: int):
+    claim = services.get_visible(current_user, claim_id)
+    form = ClaimForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, 422, edit=form)
+    return _carry_out(
+        claim,
+        lambda: services.update_claim(
+            current_user, claim.id, form.changes(claim.policy, request.form), form.version_number()
+        ),
+        edit=form,
+        done=_("草稿已保存。"),
+    )
+
+
+@bp.post("/claims/<int:claim_id>/attachments")
+@roles_required("enterprise")
+def upload(claim_id: int):
+    claim = services.get_visible(current_user, claim_id)
+    form = attachment_form(claim.policy, formdata=request.form | request.files)
+    if not form.validate_on_submit():
+        return render_claim(claim, 422, upload=form)
+    data, name = form.file.data.read(), form.file.data.filename or ""
+    return _carry_out(
+        claim,
+        lambda: services.add_attachment(current_user, claim.id, data, name, form.kind.data),
+        upload=form,
+        done=_("已上传：%(name)s", name=name),
+    )
+
+
+@bp.post("/claims/<int:claim_id>/attachments/<int:attachment_id>/delete")
+@roles_required("enterprise")
+def remove(claim_id: int, attachment_id: int):
+    try:
+        services.remove_attachment(current_user, claim_id, attachment_id)
+    except Conflict as exc:
+        flash(_(exc.message), "warning")
+    else:
+        flash(_("已删除该材料。"), "success")
+    return _to_claim(claim_id)
+
+
+@bp.get("/claims/<int:claim_id>/attachments/<int:attachment_id>")
+@login_required
+def evidence(claim_id: int, attachment_id: int):
+    claim = services.get_visible(current_user, claim_id)
+    attachment = next((a for a in claim.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    path = path_for(current_app.config["STORAGE_DIR"], attachment.sha256)
+    # Inline, under the type sniffed at upload; nosniff keeps the browser from guessing.
+    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/claims/<int:claim_id>/act")
+@login_required
+def act(claim_id: int):
+    claim = services.get_visible(current_user, claim_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, 422, decision=form)
+    trigger, version, payload = form.trigger.data, form.version.data, form.payload()
+    return _carry_out(
+        claim,
+        lambda: services.advance(current_user, claim.id, trigger, version=version, **payload),
+        decision=form,
+        done=_("已办理，申报状态已更新。"),
+    )
+
+
+def _carry_out(claim, call, *, done: str, **form):
+    """Call one service. Field errors re-render the page around `form` (edit=, upload= or
+    decision=); a conflict (someone acted first, a state that no longer allows it) is
+    flashed over the claim as it now stands."""
+    try:
+        call()
+    except Conflict as exc:
+        stale = exc.code == "stale_version"
+        flash(_(STALE) if stale else _(exc.message), "warning")
+    except Invalid as exc:
+        slot, shown = next(iter(form.items()))
+        return render_claim(claim, 422, **{slot: with_errors(shown, exc)})
+    else:
+        flash(done, "success")
+    return _to_claim(claim.id)
+
+
+@bp.get("/claims/<int:claim_id>/notices/<int:notice_id>.pdf")
+@login_required
+def notice_pdf(claim_id: int, notice_id: int):
+    notice = get_visible_notice(current_user, notice_id)
+    if notice.claim_id != claim_id:
+        abort(404)
+    return send_file(
+        BytesIO(notice.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{notice.number}.pdf",
+    )

@@ -1,0 +1,159 @@
+"""What templates may use: labels in the chosen language, money, local times, error pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app, jsonify, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from approvals.errors import error_body, wants_json
+from approvals.notices.facts import KIND_TITLES
+from approvals.policies.vocabulary import EVIDENCE_KINDS
+from approvals.web import bp
+from approvals.web.i18n import LANGUAGES, lang
+from approvals.web.vocabulary import N_
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+# The queue a claim's state sits in says who acts next (workflow data, not code).
+NEXT_STEP = {
+    "enterprise": N_("待本企业完善材料并提交"),
+    "department": N_("待职能部门初审"),
+    "finance": N_("待市财政局办理"),
+    "government": N_("待市政府审定"),
+}
+
+
+def _spec(claim):
+    return current_app.extensions["approvals.workflows"][claim.workflow].spec
+
+
+def state_label(claim) -> str:
+    return _spec(claim).label(claim.state, lang())
+
+
+def state_name_label(state: str, workflow: str = "enterprise_claim") -> str:
+    return current_app.extensions["approvals.workflows"][workflow].spec.label(state, lang())
+
+
+def label(spec_label) -> str:
+    """A bilingual Label from a workflow file (trigger or state)."""
+    return getattr(spec_label, lang())
+
+
+def trigger_label(claim, trigger: str) -> str:
+    spec = _spec(claim)
+    return label(spec.first(trigger).label) if trigger in spec.triggers else trigger
+
+
+def next_step(claim) -> str:
+    state = _spec(claim).states[claim.state]
+    if state.final:
+        return _("已办结")
+    if state.name == "approved":
+        return _("待市财政局拨付")
+    return _(NEXT_STEP.get(state.queue or "", "—"))
+
+
+def is_overdue(claim, now: datetime | None = None) -> bool:
+    if claim.due_at is None or _spec(claim).states[claim.state].final:
+        return False
+    return (now or datetime.now(UTC)) >= claim.due_at
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.astimezone(LOCAL).strftime(fmt) if value else "—"
+
+
+def deadline(value: datetime | None) -> str:
+    """due_at is the first instant past the deadline: show the last day still in time."""
+    if value is None:
+        return "—"
+    return date.fromordinal(value.astimezone(LOCAL).date().toordinal() - 1).isoformat()
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def dept_name(department) -> str:
+    if department is None:
+        return ""
+    return department.name_en or department.name if lang() == "en" else department.name
+
+
+def policy_title(policy) -> str:
+    return policy.title_en or policy.title_zh if lang() == "en" else policy.title_zh
+
+
+@bp.app_context_processor
+def template_helpers() -> dict:
+    return {
+        "lang": lang,
+        "languages": LANGUAGES,
+        "state_label": state_label,
+        "state_name_label": state_name_label,
+        "label": label,
+        "next_step": next_step,
+        "trigger_label": trigger_label,
+        "is_overdue": is_overdue,
+        "dept_name": dept_name,
+        "policy_title": policy_title,
+        "evidence_label": lambda kind: _(EVIDENCE_KINDS.get(kind, kind)),
+        "notice_title": lambda kind: _(KIND_TITLES.get(kind, kind)),
+        # Pages of other features appear in the navigation once they are installed.
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }
+
+
+_FILTERS = {"local_time": local_time, "deadline": deadline, "money": money, "filesize": filesize}
+for _name, _filter in _FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
+
+
+def _error_page(exc, message: str):
+    """Werkzeug's HTTP errors in the user's words; the API keeps its JSON shape."""
+    if wants_json():
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return jsonify(error_body(code, exc.description or exc.name)), exc.code
+    return render_template("errors.html", status=exc.code, message=message), exc.code
+
+
+# Messages for the HTTP errors a user can meet; the domain errors carry their own.
+HTTP_MESSAGES = {
+    403: N_("您的账号无权访问此页面。"),
+    404: N_("页面不存在或无权查看。"),
+    405: N_("不支持此操作方式，请从页面上的按钮操作。"),
+    413: N_("文件过大：每个文件不能超过 20 MB。"),
+    429: N_("登录失败次数过多，请稍等一分钟后再试。"),
+}
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(exc):
+    return _error_page(exc, _("页面已过期或缺少安全令牌，请返回后刷新页面再试。"))
+
+
+def _http_error(exc):
+    return _error_page(exc, _(HTTP_MESSAGES[exc.code]))
+
+
+for _code in HTTP_MESSAGES:
+    bp.app_errorhandler(_code)(_http_error)
+
+
+@bp.after_app_request
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,91 @@
+"""A live server on a free port (a thread, SQLite file, demo data) and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from approvals import create_app
+from approvals.demo import seed
+from approvals.extensions import db
+from tests.conftest import DEMO, base_config
+from tests.web.conftest import compiled_catalogs  # noqa: F401  (English pages need the catalog)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    app = create_app(base_config(tmp, f"sqlite:///{tmp / 'live.sqlite3'}"))
+    with app.app_context():
+        db.create_all()
+        seed(DEMO)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person() → a new page in its own browser context: one person at one desk."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server,
+            viewport={"width": 1280, "height": 800},
+            locale="zh-CN",
+            accept_downloads=True,
+        )
+        context.set_default_timeout(5000)  # fail fast: every step is local
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot of the viewport for docs/screenshots (README names the folder).
+
+    A missing one is always written; the committed ones are rewritten only on request
+    (APPROVALS_SCREENSHOTS=1, `make screenshots`), so that a test run leaves the tree clean.
+    """
+    path = SCREENSHOTS / f"{name}.png"
+    if path.exists() and os.environ.get("APPROVALS_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))

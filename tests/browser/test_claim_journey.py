@@ -1,0 +1,127 @@
+"""A claim's whole journey in a real browser, from sign-up to the payout notice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from approvals.organisations.credit_code import make_credit_code
+from tests.browser.conftest import shoot
+from tests.conftest import PASSWORD, PDF_BYTES
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, username, password=PASSWORD):
+    page.goto("/signin")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+
+
+def act(page, trigger, **fields):
+    """Fill the fields of one action on the claim page and take it."""
+    for name, value in fields.items():
+        page.fill(f"#{trigger}-{name}", value)
+    page.click(f"button[value={trigger}]")
+
+
+def upload(page, tmp_path, kind, filename):
+    path = tmp_path / filename
+    path.write_bytes(PDF_BYTES)
+    page.select_option("#kind", kind)
+    page.set_input_files("#file", str(path))
+    page.click("form.upload button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text(filename)
+
+
+def open_from_queue(page, number):
+    page.goto("/queue")
+    page.click(f'table a:text-is("{number}")')
+
+
+def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
+    # An enterprise signs up (in Chinese, the default) and drafts a claim.
+    ent = person()
+    ent.goto("/signup")
+    ent.fill("#enterprise_name", "东方智造科技有限公司")
+    ent.fill("#credit_code", make_credit_code("91330100MA2H9J0K1"))
+    ent.fill("#username", "dongfang")
+    ent.fill("#display_name", "王经理")
+    ent.fill("#password", "secret-pass")
+    ent.fill("#confirm", "secret-pass")
+    shoot(ent, "01-sign-up")
+    ent.click("main button[type=submit]")
+    expect(ent.locator("h1")).to_have_text("我的申报")
+    ent.goto("/policies")
+    shoot(ent, "02-policies")
+    ent.click("a[href='/claims/new?policy=JMJ-INFRA']")
+    ent.fill("#project_title", "智能工厂基础设施贷款贴息")
+    ent.fill("#requested_amount", "800000")
+    ent.click("main button[type=submit]")
+    number = ent.locator("dd.code").first.inner_text()
+    for kind in ("business_licence", "loan_contract", "interest_voucher"):
+        upload(ent, tmp_path, kind, f"{kind}-证明.pdf")
+    expect(ent.locator("#evidence a", has_text="interest_voucher-证明.pdf")).to_be_visible()
+    shoot(ent, "03-claim-draft")
+    act(ent, "submit")
+    expect(ent.locator(".page-head .state")).to_contain_text("待初审")
+
+    # The department reviewer finds it in the queue and returns it for supplement.
+    reviewer = person()
+    sign_in(reviewer, "reviewer_jmj")
+    expect(reviewer).to_have_url(re.compile(r"/queue$"))
+    shoot(reviewer, "04-reviewer-queue")
+    open_from_queue(reviewer, number)
+    reviewer.fill("#return_for_supplement-comment", "请补充贷款银行出具的付息清单")
+    shoot(reviewer, "05-review-page")
+    act(reviewer, "return_for_supplement")
+    expect(reviewer.locator(".page-head .state")).to_contain_text("待补正")
+
+    # The enterprise switches to English, reads the reasons, adds a file and resubmits.
+    ent.goto("/claims")
+    ent.click("a[hreflang=en]")
+    expect(ent.locator("nav a").first).to_have_text("My claims")
+    ent.click(f'table a:text-is("{number}")')
+    expect(ent.locator(".callout")).to_contain_text("请补充贷款银行出具的付息清单")
+    upload(ent, tmp_path, "interest_voucher", "付息清单.pdf")
+    shoot(ent, "06-returned-in-english")
+    act(ent, "submit")
+    expect(ent.locator(".page-head .state")).to_contain_text("Awaiting preliminary review")
+
+    # The reviewer approves an assessed amount; finance approves; the government approves.
+    open_from_queue(reviewer, number)
+    act(reviewer, "dept_approve", approved_amount="600000", comment="材料齐全，同意按60万元贴息")
+    expect(reviewer.locator(".page-head .state")).to_contain_text("待财政复核")
+    finance = person()
+    sign_in(finance, "finance")
+    open_from_queue(finance, number)
+    act(finance, "finance_approve", comment="预算充足，报市政府审定")
+    gov = person()
+    sign_in(gov, "gov")
+    open_from_queue(gov, number)
+    act(gov, "gov_approve")
+    expect(gov.locator(".page-head .state")).to_contain_text("待拨付")
+
+    # Finance disburses from its queue, choosing the claim among those awaiting payout.
+    finance.goto("/queue?state=approved")
+    finance.check(f"input[aria-label='{number}']")
+    finance.select_option("#trigger", "disburse")
+    finance.fill("#payment_reference", "CZ-2026-0088")
+    shoot(finance, "07-finance-batch")
+    finance.click("#batch .batch-bar button")
+    expect(finance.locator(".flashes")).to_contain_text("已拨付")
+
+    # The enterprise sees the payout and downloads the payout notice.
+    ent.reload()
+    expect(ent.locator(".page-head .state")).to_contain_text("Disbursed")
+    shoot(ent, "08-disbursed-with-notices")
+    with ent.expect_download() as download:
+        ent.click("text=Payout notice")
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    ent.click("text=Sign out")
+    expect(ent).to_have_url(re.compile(r"/signin$"))
