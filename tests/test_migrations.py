@@ -1,14 +1,19 @@
 """Migrations build the schema from nothing, on SQLite and PostgreSQL, and match the models."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from approvals import create_app
 from approvals.extensions import db
 from tests.conftest import base_config
 
 
-def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_path):
+@contextmanager
+def empty_database(request, backend, tmp_path) -> Iterator[object]:
+    """An app on a new, empty database of `backend`; yields the Alembic config."""
     if backend == "postgresql":
         url = request.getfixturevalue("postgres_empty")
     else:
@@ -16,12 +21,48 @@ def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_pat
     app = create_app(base_config(tmp_path, url))
     with app.app_context():
         try:
-            config = app.extensions["migrate"].migrate.get_config()
-            command.upgrade(config, "head")
-            tables = set(inspect(db.engine).get_table_names())
-            assert {"claims", "claim_events", "notices", "policies", "users"} <= tables
-            command.check(config)  # raises when models and migrations disagree
-            command.downgrade(config, "base")
-            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            yield app.extensions["migrate"].migrate.get_config()
         finally:
             db.engine.dispose()
+
+
+def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_path):
+    with empty_database(request, backend, tmp_path) as config:
+        command.upgrade(config, "head")
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"claims", "claim_events", "notices", "policies", "users"} <= tables
+        command.check(config)  # raises when models and migrations disagree
+        command.downgrade(config, "base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+BEFORE_0004 = (
+    "INSERT INTO departments (id, code, name, name_en, notice_prefix)"
+    " VALUES (1, 'CZJ', '市财政局', '', '财兑')",
+    "INSERT INTO users (id, username, password_hash, display_name, role, department_id,"
+    " active, created_at) VALUES (1, 'f', 'x', 'f', 'finance', 1, true, '2027-03-01 00:00+00')",
+    "INSERT INTO batches (id, year, seq, state, note, created_by_id, created_at, confirmed_at,"
+    " scaling, list_number, list_sha256, list_pdf) VALUES (1, 2027, 1, 'confirmed', '', 1,"
+    " '2027-03-01 00:00+00', '2027-03-02 00:00+00', '{}', '财兑〔2027〕7号', 'abc', :pdf)",
+)
+
+
+def test_batch_lists_move_into_notices_and_back(request, backend, tmp_path):
+    """0004 moves an issued batch list from its batch row into notices, losing nothing."""
+    pdf = b"%PDF-1.7 list"
+    with empty_database(request, backend, tmp_path) as config:
+        command.upgrade(config, "0003_web")
+        with db.engine.begin() as conn:
+            for statement in BEFORE_0004:
+                conn.execute(text(statement), {"pdf": pdf})
+        command.upgrade(config, "head")
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT kind, year, seq, number, pdf, batch_id FROM notices")
+            ).one()
+        assert tuple(row[:4]) == ("batch_list", 2027, 7, "财兑〔2027〕7号")
+        assert bytes(row[4]) == pdf and row[5] == 1
+        command.downgrade(config, "0003_web")
+        with db.engine.connect() as conn:
+            back = conn.execute(text("SELECT list_number, list_pdf FROM batches")).one()
+        assert back[0] == "财兑〔2027〕7号" and bytes(back[1]) == pdf

@@ -1,32 +1,41 @@
-"""The batch list notice (拨付批次清单): numbered in the finance bureau's sequence, stored."""
+"""The batch list notice (拨付批次清单): a Notice numbered by the finance bureau, verifiable."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.finance.models import Batch
+from approvals.money import fmt
 from approvals.notices import render
+from approvals.notices.issue import new_verification_code, verify_url
+from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
+from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
 
 LOCAL = ZoneInfo("Asia/Shanghai")
+KIND = "batch_list"
 
 
-def _context(batch: Batch, issuer: Department, number: str, now) -> dict:
+def _context(batch: Batch, issuer: Department, number: str, code: str, now: datetime) -> dict:
     from approvals.finance.batches import totals
 
     local = now.astimezone(LOCAL)
     sums = totals(batch)
+    url = verify_url(code)
     return {
         "number": number,
         "issuer_name": issuer.name,
         "batch_name": batch.name,
         "issued_on": f"{local.year}年{local.month}月{local.day}日",
+        "created": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "count": sums["count"],
         "total": render.amount(sums["amount"]),
         "total_figures": f"{sums['amount']:,.2f}",
@@ -43,26 +52,49 @@ def _context(batch: Batch, issuer: Department, number: str, now) -> dict:
             for item in batch.items
         ],
         "seal": render.seal(issuer.name),
+        "verification_code": code,
+        "verify_url": url,
+        "qr_uri": qr_data_uri(url),
+        "total_amount": sums["amount"],
     }
 
 
 def render_list(context: dict) -> bytes:
-    # The notice renderer's fonts and lock are shared: WeasyPrint is not thread-safe.
-    with render._lock:
-        renderer = render._get_renderer()
-        html = renderer.env.get_template("notices/batch_list.html").render(context)
-        return renderer.layout(html).write_pdf()
+    identifier = hashlib.sha256(context["number"].encode()).hexdigest()[:32].encode()
+    return render.render_document("notices/batch_list.html", context, identifier=identifier)
 
 
-def issue_list(batch: Batch) -> None:
+def issue_list(batch: Batch) -> Notice:
     """Number, render and store the list; the caller's transaction commits it."""
-    from approvals.db import utcnow
-
     code = current_app.config["FINANCE_DEPARTMENT"]
     issuer = db.session.scalar(select(Department).where(Department.code == code))
     now = utcnow()
     year = now.astimezone(LOCAL).year
-    number = format_number(issuer.notice_prefix, year, next_seq(issuer.id, year))
-    pdf = render_list(_context(batch, issuer, number, now))
-    batch.list_number, batch.list_pdf = number, pdf
-    batch.list_sha256 = hashlib.sha256(pdf).hexdigest()
+    seq = next_seq(issuer.id, year)
+    number = format_number(issuer.notice_prefix, year, seq)
+    context = _context(batch, issuer, number, new_verification_code(), now)
+    pdf = render_list(context)
+    notice = Notice(
+        batch_id=batch.id,
+        kind=KIND,
+        department_id=issuer.id,
+        year=year,
+        seq=seq,
+        number=number,
+        verification_code=context["verification_code"],
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pdf=pdf,
+        facts={
+            "kind": KIND,
+            "number": number,
+            "issuer_name": issuer.name,
+            "batch_name": batch.name,
+            "count": context["count"],
+            "total_amount": fmt(context["total_amount"]),
+            "issued_at": now.isoformat(),
+        },
+        issued_at=now,
+    )
+    db.session.add(notice)
+    return notice

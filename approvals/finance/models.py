@@ -10,17 +10,17 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals.claims.models import Claim
 from approvals.db import utcnow
 from approvals.extensions import db
+from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
 
@@ -137,12 +137,12 @@ class Batch(db.Model):
     confirmed_at: Mapped[datetime | None]
     # How the batch was scaled down, per policy: limit, total before, remainder in fen.
     scaling: Mapped[dict] = mapped_column(JSON, default=dict)
-    # The batch list notice (拨付批次清单): numbered in the finance bureau's sequence.
-    list_number: Mapped[str | None] = mapped_column(String(64), unique=True)
-    list_sha256: Mapped[str | None] = mapped_column(String(64))
-    list_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    # The batch list notice (拨付批次清单), issued when the batch is confirmed: a Notice
+    # like any other, numbered in the finance bureau's sequence and verifiable.
+    list_notice: Mapped[Notice | None] = relationship(
+        primaryjoin="Batch.id == Notice.batch_id", foreign_keys="Notice.batch_id", viewonly=True
+    )
     items: Mapped[list[BatchItem]] = relationship(
         back_populates="batch", order_by="BatchItem.id", cascade="all, delete-orphan"
     )

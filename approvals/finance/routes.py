@@ -133,10 +133,10 @@ def payment_file(batch_id, fmt):
 @roles_required(*READERS)
 def batch_list_pdf(batch_id):
     found = batches.get_batch(current_user, batch_id)
-    if not found.list_pdf:
+    if found.list_notice is None:
         raise NotFound("批次尚未拨付完毕，清单尚未印发")
     return Response(
-        found.list_pdf,
+        found.list_notice.pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="batch-{found.id}.pdf"'},
     )

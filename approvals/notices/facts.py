@@ -24,6 +24,10 @@ KIND_TITLES: dict[str, str] = {
 }
 
 
+# Titles of every issued document: the notices of transitions and the batch list.
+DOCUMENT_TITLES: dict[str, str] = {**KIND_TITLES, "batch_list": "拨付批次清单"}
+
+
 @dataclass(frozen=True)
 class NoticeFacts:
     kind: str  # a key of KIND_TITLES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from approvals.db import utcnow
@@ -16,11 +16,18 @@ class Notice(db.Model):
     __tablename__ = "notices"
     __table_args__ = (
         UniqueConstraint("department_id", "year", "seq", name="uq_notices_department_year_seq"),
+        # A notice records a claim's transition, or it is a payout batch's list.
+        CheckConstraint(
+            "(claim_id IS NOT NULL AND event_id IS NOT NULL AND batch_id IS NULL)"
+            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NOT NULL)",
+            name="of_a_claim_or_a_batch",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("claim_events.id"), unique=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("claim_events.id"), unique=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     year: Mapped[int]

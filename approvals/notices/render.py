@@ -202,6 +202,21 @@ def render_notice(facts: NoticeFacts) -> bytes:
         return _get_renderer().pdf(facts)
 
 
+def render_document(template: str, context: dict, *, identifier: bytes) -> bytes:
+    """Render another official document (e.g. a batch list) in the notices' layout.
+
+    `context` must hold everything the template prints, including `created` (an ISO
+    time) for the PDF metadata; with `identifier` it makes the bytes reproducible.
+    """
+    with _lock:
+        renderer = _get_renderer()
+        try:
+            html = renderer.env.get_template(template).render(context)
+            return renderer.layout(html).write_pdf(pdf_identifier=identifier)
+        except FatalURLFetchingError as exc:
+            raise NoticeRenderError(str(exc)) from exc.__cause__
+
+
 def render_html(facts: NoticeFacts) -> str:
     """The HTML the PDF is made from, for previews and for debugging the layout."""
     with _lock:

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from approvals.notices.facts import KIND_TITLES
+from approvals.notices.facts import DOCUMENT_TITLES
 from approvals.notices.forms import CompareForm, LookupForm
 from approvals.notices.verification import find_by_code, matches, normalise_code
 
@@ -31,7 +31,7 @@ def verify(code: str):
         "verify/notice.html",
         notice=notice,
         facts=notice.facts,
-        title=KIND_TITLES.get(notice.kind, notice.kind),
+        title=DOCUMENT_TITLES.get(notice.kind, notice.kind),
         issued_on=f"{issued.year}年{issued.month}月{issued.day}日",
         form=form,
         result=result,

@@ -57,7 +57,7 @@ def test_confirm_pays_every_claim_with_its_notice_and_one_list_notice(seeded, cl
     with seeded.app_context():
         batch = batches.confirm(actor("finance"), batch_id)
         assert batch.state == "confirmed"
-        assert batch.list_pdf.startswith(b"%PDF") and "财兑〔" in batch.list_number
+        assert batch.list_notice.pdf.startswith(b"%PDF") and "财兑〔" in batch.list_notice.number
         for item in batch.items:
             claim = db.session.get(Claim, item.claim_id)
             assert claim.state == "disbursed" and claim.payment_reference == item.reference
@@ -70,6 +70,20 @@ def test_confirm_pays_every_claim_with_its_notice_and_one_list_notice(seeded, cl
             == 3
         )
     reconciles(seeded)
+
+
+def test_the_batch_list_is_a_verifiable_notice(seeded, claims):
+    import subprocess
+
+    ids = claims(2, to="approved", amount="800.00")
+    batch_id = _compose(seeded, ids)
+    with seeded.app_context():
+        notice = batches.confirm(actor("finance"), batch_id).list_notice
+        code, number, pdf = notice.verification_code, notice.number, notice.pdf
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout
+    assert code in text.decode() and "拨付清单" in text.decode()
+    page = seeded.test_client().get(f"/verify/{code}").get_data(as_text=True)
+    assert "拨付批次清单" in page and number in page and "1600.00" in page
 
 
 def test_a_claim_in_a_batch_cannot_be_paid_around_it(api, seeded, claims):

@@ -46,7 +46,7 @@ def test_batch_confirmed_twice_at_once_pays_each_claim_exactly_once(seeded, clai
     assert all(isinstance(r, str) for r in results), results
     with seeded.app_context():
         batch = db.session.get(Batch, batch_id)
-        assert batch.state == "confirmed" and batch.list_number
+        assert batch.state == "confirmed" and batch.list_notice is not None
         assert all(i.status == "paid" for i in batch.items)
         pays = Counter(db.session.scalars(select(LedgerEntry.claim_id).filter_by(kind="pay")).all())
         assert pays == Counter({cid: 1 for cid in ids})
