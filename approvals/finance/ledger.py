@@ -9,9 +9,10 @@ the first reserved; the CHECK constraint reserved + paid <= amount backs this up
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from approvals.claims import signals
 from approvals.db import utcnow
@@ -33,23 +34,36 @@ def locked_budget(policy_id: int, year: int) -> Budget | None:
     )
 
 
-def _sums(claim_id: int) -> dict[str, Decimal]:
-    rows = db.session.execute(
-        select(LedgerEntry.kind, LedgerEntry.amount).where(LedgerEntry.claim_id == claim_id)
-    )
-    sums = {kind: ZERO for kind in ("reserve", "release", "pay", "recover")}
-    for kind, amount in rows:
-        sums[kind] += amount  # summed in Python: SQLite would sum NUMERIC as floats
+KINDS = ("reserve", "release", "pay", "recover")
+
+
+def sums_by_kind(group, *where) -> dict:
+    """Σ amount per value of `group` (a LedgerEntry column) and per entry kind.
+
+    Summed in Python: SQLite would sum NUMERIC as floats. Missing groups read as zeros.
+    """
+    sums: dict = defaultdict(lambda: dict.fromkeys(KINDS, ZERO))
+    rows = db.session.execute(select(group, LedgerEntry.kind, LedgerEntry.amount).where(*where))
+    for key, kind, amount in rows:
+        sums[key][kind] += amount
     return sums
 
 
-def reserved_for_claim(claim_id: int) -> Decimal:
-    sums = _sums(claim_id)
+def held(sums: dict[str, Decimal]) -> Decimal:
+    """What entries still hold of a budget: reserved, less released and paid."""
     return sums["reserve"] - sums["release"] - sums["pay"]
 
 
+def _claim_sums(claim_id: int) -> dict[str, Decimal]:
+    return sums_by_kind(LedgerEntry.claim_id, LedgerEntry.claim_id == claim_id)[claim_id]
+
+
+def reserved_for_claim(claim_id: int) -> Decimal:
+    return held(_claim_sums(claim_id))
+
+
 def paid_for_claim(claim_id: int) -> Decimal:
-    return _sums(claim_id)["pay"]
+    return _claim_sums(claim_id)["pay"]
 
 
 def _entry(budget, claim, event, kind, amount, note="", batch_id=None) -> LedgerEntry:
@@ -99,10 +113,10 @@ def release(claim, event, amount: Decimal, note: str) -> None:
 
 def pay(claim, event) -> None:
     """Disbursement: pay the batch's amount (or the approved amount), release any rest."""
-    held = reserved_for_claim(claim.id)
-    if held <= 0:
+    holding = reserved_for_claim(claim.id)
+    if holding <= 0:
         raise Conflict("该申报未占用预算，不能拨付", code="not_reserved")
-    amount, batch_id = held, None
+    amount, batch_id = holding, None
     item = db.session.scalar(
         select(BatchItem)
         .where(BatchItem.claim_id == claim.id)
@@ -118,11 +132,11 @@ def pay(claim, event) -> None:
         amount, batch_id = item.amount, item.batch_id
         item.status, item.event_id, item.paid_at = "paid", event.id, event.at
     budget = _budget_of(claim)
-    budget.reserved -= held
+    budget.reserved -= holding
     budget.paid += amount
     _entry(budget, claim, event, "pay", amount, "拨付", batch_id)
-    if amount < held:
-        _entry(budget, claim, event, "release", held - amount, "按比例核减，释放差额", batch_id)
+    if amount < holding:
+        _entry(budget, claim, event, "release", holding - amount, "按比例核减，释放差额", batch_id)
         # 核减 lowers the approved amount, so that the payout notice states what is paid.
         claim.approved_amount = amount
 
@@ -145,24 +159,10 @@ def on_transition(claim, *, event, transition, actor, source) -> None:
     elif trigger in recovery.HANDLERS:
         recovery.HANDLERS[trigger](claim, event)
     elif claim.state not in HOLDING_STATES:
-        held = reserved_for_claim(claim.id)
-        if held > 0:
-            release(claim, event, held, f"{transition.label.zh}，释放占用")
+        holding = reserved_for_claim(claim.id)
+        if holding > 0:
+            release(claim, event, holding, f"{transition.label.zh}，释放占用")
 
 
 def connect() -> None:
     signals.transitioned.connect(on_transition)
-
-
-def totals_by_kind(budget_id: int) -> dict[str, Decimal]:
-    rows = db.session.execute(
-        select(LedgerEntry.kind, LedgerEntry.amount).where(LedgerEntry.budget_id == budget_id)
-    )
-    sums = {kind: ZERO for kind in ("reserve", "release", "pay", "recover")}
-    for kind, amount in rows:
-        sums[kind] += amount
-    return sums
-
-
-def entry_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(LedgerEntry)) or 0

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from approvals.claims.models import Claim
 from approvals.extensions import db
-from approvals.finance.ledger import HOLDING_STATES
+from approvals.finance.ledger import HOLDING_STATES, held, sums_by_kind
 from approvals.finance.models import BatchItem, Budget, LedgerEntry, Recovery
 
 ZERO = Decimal("0.00")
@@ -39,61 +39,47 @@ class Report:
         return not self.problems
 
 
-def _by_claim() -> dict[int, dict[str, Decimal]]:
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for claim_id, kind, amount in db.session.execute(
-        select(LedgerEntry.claim_id, LedgerEntry.kind, LedgerEntry.amount)
-    ):
-        sums[claim_id][kind] += amount
-    return sums
-
-
 def check() -> Report:
     """Every budget's balances equal its ledger; every claim's entries match its state."""
     report = Report()
-    ledger = _by_claim()
-    by_budget: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for budget_id, kind, amount in db.session.execute(
-        select(LedgerEntry.budget_id, LedgerEntry.kind, LedgerEntry.amount)
-    ):
-        by_budget[budget_id][kind] += amount
+    by_claim = sums_by_kind(LedgerEntry.claim_id)
+    by_budget = sums_by_kind(LedgerEntry.budget_id)
     claims = db.session.scalars(select(Claim)).all()
     items = {i.claim_id: i for i in db.session.scalars(select(BatchItem))}
     recoveries = {r.claim_id: r for r in db.session.scalars(select(Recovery))}
     per_policy_year: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for claim in claims:
-        sums = ledger.get(claim.id, {})
-        get = lambda k, s=sums: s.get(k, ZERO)  # noqa: E731
-        held = get("reserve") - get("release") - get("pay")
+        sums = by_claim[claim.id]
+        holding = held(sums)
         key = (claim.policy_id, claim.policy.call_year)
         if claim.state in HOLDING_STATES:
             per_policy_year[key][0] += claim.approved_amount or ZERO
-            if held != claim.approved_amount:
+            if holding != claim.approved_amount:
                 report.problems.append(
-                    f"{claim.number}: 已审批 {claim.approved_amount} 但占用 {held}"
+                    f"{claim.number}: 已审批 {claim.approved_amount} 但占用 {holding}"
                 )
-        elif held != 0:
-            report.problems.append(f"{claim.number}: 状态 {claim.state} 仍占用预算 {held}")
+        elif holding != 0:
+            report.problems.append(f"{claim.number}: 状态 {claim.state} 仍占用预算 {holding}")
         if claim.state in PAID_STATES:
             per_policy_year[key][1] += claim.approved_amount
-            if get("pay") != claim.approved_amount:
+            if sums["pay"] != claim.approved_amount:
                 report.problems.append(
-                    f"{claim.number}: 拨付 {get('pay')} 与核定 {claim.approved_amount} 不符"
+                    f"{claim.number}: 拨付 {sums['pay']} 与核定 {claim.approved_amount} 不符"
                 )
-        elif get("pay"):
-            report.problems.append(f"{claim.number}: 状态 {claim.state} 却有拨付 {get('pay')}")
+        elif sums["pay"]:
+            report.problems.append(f"{claim.number}: 状态 {claim.state} 却有拨付 {sums['pay']}")
         item = items.get(claim.id)
         if item is not None and (item.status == "paid") != (claim.state in PAID_STATES):
             report.problems.append(f"{claim.number}: 批次状态 {item.status} 与申报状态不符")
-        if item is not None and item.status == "paid" and item.amount != get("pay"):
+        if item is not None and item.status == "paid" and item.amount != sums["pay"]:
             report.problems.append(f"{claim.number}: 批次金额 {item.amount} 与拨付不符")
         recovery = recoveries.get(claim.id)
         repaid = recovery.repaid if recovery else ZERO
-        if get("recover") != repaid:
-            report.problems.append(f"{claim.number}: 追回 {get('recover')} 与还款 {repaid} 不符")
+        if sums["recover"] != repaid:
+            report.problems.append(f"{claim.number}: 追回 {sums['recover']} 与还款 {repaid} 不符")
     for budget in db.session.scalars(select(Budget).order_by(Budget.id)):
         sums = by_budget[budget.id]
-        reserved = sums["reserve"] - sums["release"] - sums["pay"]
+        reserved = held(sums)
         name = f"{budget.policy.code} {budget.year}"
         for label, on_row, in_ledger in (
             ("占用", budget.reserved, reserved),
