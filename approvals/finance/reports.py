@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.db import utcnow
 from approvals.extensions import db
+from approvals.finance.ledger import sums_by_kind
 from approvals.finance.models import BatchItem, LedgerEntry, Recovery
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
@@ -58,11 +59,8 @@ def _claims() -> list[Claim]:
 
 
 def _money_by_claim() -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for claim_id, amount in db.session.execute(
-        select(LedgerEntry.claim_id, LedgerEntry.amount).where(LedgerEntry.kind == "pay")
-    ):
-        paid[claim_id] += amount
+    by_claim = sums_by_kind(LedgerEntry.claim_id, LedgerEntry.kind == "pay")
+    paid = {claim_id: sums["pay"] for claim_id, sums in by_claim.items()}
     recovered = {r.claim_id: r.repaid for r in db.session.scalars(select(Recovery))}
     return paid, recovered
 
@@ -82,10 +80,13 @@ def claims_by_state() -> Table:
     return table
 
 
-def money_by(dimension: str, claims: list[Claim] | None = None) -> Table:
-    """Requested, approved, paid and recovered amounts grouped by one dimension."""
+def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> Table:
+    """Requested, approved, paid and recovered amounts grouped by one dimension.
+
+    `money` is what _money_by_claim() returns, read once when several tables are drawn.
+    """
     claims = _claims() if claims is None else claims
-    paid, recovered = _money_by_claim()
+    paid, recovered = _money_by_claim() if money is None else money
     batches = _batch_names() if dimension == "batch" else {}
 
     def key_of(claim: Claim) -> str:
@@ -202,7 +203,8 @@ def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) ->
 def all_tables() -> list[Table]:
     claims = _claims()  # loaded once, with their policies and events, for every table
     tables = [claims_by_state()]
-    tables += [money_by(d, claims) for d in DIMENSIONS]
+    money = _money_by_claim()
+    tables += [money_by(d, claims, money) for d in DIMENSIONS]
     tables += [stage_durations(claims), deadlines(claims=claims)]
     return tables
 
