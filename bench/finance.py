@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
-import tomllib
-from pathlib import Path
 
+from demo_app import demo_app
 from sqlalchemy import select
 
-from approvals import create_app
 from approvals.claims import services
 from approvals.claims.models import Claim
-from approvals.cli import DEMO_FILE
-from approvals.demo import seed
 from approvals.extensions import db
 from approvals.finance import batches, reconcile, reports
 from approvals.notices import render
@@ -35,18 +30,8 @@ def fire(name, cid, trigger, **payload):
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="approvals-bench-"))
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "STORAGE_DIR": str(tmp / "storage"),
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
     real_render = render.render_notice
-    with app.app_context():
-        db.create_all()
-        seed(tomllib.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    with demo_app():
         # Setting up: notices as stubs; what is measured below renders real ones.
         render.render_notice = lambda facts: b"%PDF-stub"
         ids = []

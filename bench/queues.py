@@ -5,20 +5,15 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
-import tomllib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
+from demo_app import demo_app
 from sqlalchemy import insert, select
 
-from approvals import create_app
 from approvals.claims import queries
 from approvals.claims.models import Claim
-from approvals.cli import DEMO_FILE
-from approvals.demo import seed
 from approvals.extensions import db
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
@@ -120,17 +115,7 @@ def _page_request(app, actor, filters):
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="approvals-bench-"))
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "STORAGE_DIR": str(tmp / "storage"),
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        seed(tomllib.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    with demo_app() as app:
         _seed_claims()
         size = app.config["QUEUE_PAGE_SIZE"]
         print(f"queue page of {size}, median of {RUNS} runs")
