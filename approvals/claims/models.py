@@ -26,6 +26,8 @@ class Claim(db.Model):
         CheckConstraint("version >= 1", name="version_positive"),
         # Queues filter by state and department and read oldest first; lists read newest first.
         Index("ix_claims_state_department_id", "state", "department_id", "id"),
+        # The city offices' queues read one state at a time in id order.
+        Index("ix_claims_state_id", "state", "id"),
         Index("ix_claims_enterprise_id_id", "enterprise_id", "id"),
     )
 

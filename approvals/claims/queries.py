@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Index, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from approvals.claims.models import Claim
@@ -65,10 +65,6 @@ def list_claims(
 
 
 # Queues: what waits for an official's office, oldest first --------------------------------
-
-# The city offices' queues read one state in id order; departments' reads use the
-# (state, department_id, id) index of the model. (Declared here, beside the reads it serves.)
-QUEUE_INDEX = Index("ix_claims_state_id", Claim.state, Claim.id)
 
 # Which queue (the `queue` of a state in the workflow files) each official role works.
 QUEUE_OF_ROLE = {"reviewer": "department", "finance": "finance", "government": "government"}
