@@ -2,17 +2,20 @@
 
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.notices.models import Notice, NoticeSequence
-from approvals.organisations.models import Department, Enterprise, User
+from approvals.organisations.models import Department, Enterprise, PayeeAccountChange, User
 from approvals.policies.models import Policy
+from approvals.workflow.models import CalendarDay
 
 __all__ = [
     "Attachment",
+    "CalendarDay",
     "Claim",
     "ClaimEvent",
     "Department",
     "Enterprise",
     "Notice",
     "NoticeSequence",
+    "PayeeAccountChange",
     "Policy",
     "User",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -24,6 +24,8 @@ class Claim(db.Model):
             name="approved_within_requested",
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("paid_amount IS NULL OR paid_amount > 0", name="paid_positive"),
+        CheckConstraint("reduction IS NULL OR reduction > 0", name="reduction_positive"),
         # Queues filter by state and department and read oldest first; lists read newest first.
         Index("ix_claims_state_department_id", "state", "department_id", "id"),
         # The city offices' queues read one state at a time in id order.
@@ -44,7 +46,17 @@ class Claim(db.Model):
     requested_amount: Mapped[Decimal]
     # The inputs the policy's amount rule needs (eligible base; principal, rate, months).
     amount_inputs: Mapped[dict | None] = mapped_column(JSON)
-    approved_amount: Mapped[Decimal | None]
+    approved_amount: Mapped[Decimal | None]  # the department's 核定金额; finance never rewrites it
+    # What was paid, and the recorded pro-rata reduction (核减) with its reason.
+    paid_amount: Mapped[Decimal | None]
+    reduction: Mapped[Decimal | None]
+    reduction_reason: Mapped[str | None] = mapped_column(String(200))
+    # The payee account, frozen when the claim enters a batch (or at disburse).
+    payee_bank_name: Mapped[str | None] = mapped_column(String(128))
+    payee_account: Mapped[str | None] = mapped_column(String(64))
+    payee_account_name: Mapped[str | None] = mapped_column(String(128))
+    # 补正期限: the last day a returned claim may be resubmitted (Asia/Shanghai date).
+    supplement_due: Mapped[date | None]
     payment_reference: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(default=1)

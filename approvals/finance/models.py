@@ -29,6 +29,7 @@ LEDGER_KINDS = {
     "release": "占用释放",
     "pay": "拨付",
     "recover": "追回",
+    "reduce": "按比例核减",
 }
 BATCH_STATES = {"draft": "编制中", "confirming": "拨付中", "confirmed": "已拨付"}
 
@@ -83,7 +84,9 @@ class LedgerEntry(db.Model):
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
-        CheckConstraint("kind IN ('reserve', 'release', 'pay', 'recover')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('reserve', 'release', 'pay', 'recover', 'reduce')", name="kind_known"
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_ledger_entries_claim_id_kind", "claim_id", "kind"),
     )
@@ -173,6 +176,11 @@ class BatchItem(db.Model):
     approved_amount: Mapped[Decimal]
     amount: Mapped[Decimal]  # what this batch pays: approved, or scaled down pro rata
     rounding_fen: Mapped[int] = mapped_column(default=0)  # fen added by largest remainder
+    # The payee account frozen when the claim entered the batch: a later change of the
+    # enterprise's profile never alters a payment already composed.
+    payee_bank_name: Mapped[str | None] = mapped_column(String(128))
+    payee_account: Mapped[str | None] = mapped_column(String(64))
+    payee_account_name: Mapped[str | None] = mapped_column(String(128))
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     event_id: Mapped[int | None] = mapped_column(ForeignKey("claim_events.id"), unique=True)

@@ -28,6 +28,11 @@ class Department(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(64))  # 市经贸局
     name_en: Mapped[str] = mapped_column(String(128), default="")
+    # The full name printed on notices (GB/T 9704): 示范市经济贸易局; empty: derived from `name`.
+    full_name: Mapped[str] = mapped_column(String(64), default="")
+    # 附注 of the department's notices: （联系人：…，电话：…）
+    contact_name: Mapped[str] = mapped_column(String(32), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
     # Prefix of the notice number (发文字号): 经贸兑〔2026〕15号
     notice_prefix: Mapped[str] = mapped_column(String(16))
 
@@ -41,9 +46,35 @@ class Enterprise(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    # The profile (企业信息).
+    legal_representative: Mapped[str] = mapped_column(String(64), default="")
+    contact_name: Mapped[str] = mapped_column(String(64), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The payee account (收款账户); its name must equal the enterprise's registered name.
     bank_name: Mapped[str | None] = mapped_column(String(128))
     bank_account: Mapped[str | None] = mapped_column(String(64))
+    account_name: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PayeeAccountChange(db.Model):
+    """One change of an enterprise's payee account: who, when, old and new (number masked)."""
+
+    __tablename__ = "payee_account_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_bank_name: Mapped[str | None] = mapped_column(String(128))
+    old_account_masked: Mapped[str | None] = mapped_column(String(32))
+    old_account_name: Mapped[str | None] = mapped_column(String(128))
+    new_bank_name: Mapped[str | None] = mapped_column(String(128))
+    new_account_masked: Mapped[str | None] = mapped_column(String(32))
+    new_account_name: Mapped[str | None] = mapped_column(String(128))
+
+    changed_by: Mapped[User] = relationship()
 
 
 class User(UserMixin, db.Model):

@@ -42,6 +42,12 @@ class Policy(db.Model):
     workflow: Mapped[str] = mapped_column(String(64), default="enterprise_claim")
     # How the maximum is computed (approvals/policies/amount_rules.py); None: up to the cap.
     amount_rule: Mapped[dict | None] = mapped_column(JSON)
+    # The basis cited on notices: 《title》（number）clause, e.g. 市委发〔2026〕40号 第三条.
+    basis_title: Mapped[str] = mapped_column(String(200), default="")
+    basis_number: Mapped[str] = mapped_column(String(64), default="")
+    basis_clause: Mapped[str] = mapped_column(String(64), default="")
+    # Clauses of one exclusive group pay one project once, the highest (就高不重复).
+    exclusive_group: Mapped[str | None] = mapped_column(String(32))
 
     department: Mapped[Department] = relationship()
 
