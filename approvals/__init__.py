@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _init_extensions(app)
+    from approvals.web import security
+
+    security.init_app(app)
     _load_workflows(app)
     _register_blueprints(app)
     from approvals.cli import register_commands

@@ -29,6 +29,7 @@ from approvals.extensions import db
 from approvals.notices.queries import get_visible_notice
 from approvals.policies.models import Policy
 from approvals.web.access import roles_required
+from approvals.web.security import evidence_headers, file_name, stored_file
 from approvals.web.claim_page import amount_context, attachment_form, render_claim, with_errors
 from approvals.web.vocabulary import N_
 
@@ -129,17 +130,21 @@ def remove(claim_id: int, attachment_id: int):
 
 @bp.get("/claims/<int:claim_id>/attachments/<int:attachment_id>")
 @login_required
+@stored_file
 def evidence(claim_id: int, attachment_id: int):
     claim = services.get_visible(current_user, claim_id)
     attachment = next((a for a in claim.attachments if a.id == attachment_id), None)
     if attachment is None:
         abort(404)
     path = path_for(current_app.config["STORAGE_DIR"], attachment.sha256)
-    # Inline, under the type sniffed at upload; nosniff keeps the browser from guessing.
-    response = send_file(path, mimetype=attachment.content_type, download_name=attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # Under the type sniffed at upload and a name with its extension; nosniff keeps the
+    # browser from guessing.
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        download_name=file_name(attachment.filename, attachment.content_type),
+    )
+    return evidence_headers(response, attachment.content_type)
 
 
 @bp.post("/claims/<int:claim_id>/act")

@@ -59,8 +59,12 @@ def browser():
 
 @pytest.fixture
 def person(browser, live_server):
-    """person() → a new page in its own browser context: one person at one desk."""
+    """person() → a new page in its own browser context: one person at one desk.
+
+    Every page must satisfy the Content-Security-Policy: a violation the browser reports
+    on any page fails the test."""
     contexts = []
+    violations: list[str] = []
 
     def open_page():
         context = browser.new_context(
@@ -71,11 +75,19 @@ def person(browser, live_server):
         )
         context.set_default_timeout(5000)  # fail fast: every step is local
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: _note_violation(message, page, violations))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _note_violation(message, page, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{page.url}: {message.text}")
 
 
 def shoot(page, name: str) -> None:

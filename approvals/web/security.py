@@ -1,0 +1,99 @@
+"""HTTP security headers on every answer: CSP, HSTS over https, Permissions-Policy, no-store.
+
+flask-talisman sets the standard headers. The policy allows no inline script or style:
+the pages load app.css and app.js from /static and nothing else. Answers that may carry
+personal data (every page but the static files) are never stored by the browser or a
+proxy (`Cache-Control: no-store`). Stored files get their own, stricter policy
+(`evidence_headers`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_talisman import Talisman
+
+PAGE_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",  # inline SVG charts and the QR codes are data or markup
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Browser features the app never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+    "browsing-topics": "()",
+}
+# A stored PDF or image is shown on its own, sandboxed: no script, no form, no plugin
+# but the browser's own viewer, nothing loaded from elsewhere.
+# (The browser's image viewer styles its own page, hence the inline style.)
+FILE_POLICY = {
+    "sandbox": "",
+    "default-src": "'none'",
+    "img-src": "'self'",
+    "style-src": "'unsafe-inline'",
+}
+
+talisman = Talisman()
+
+
+def is_https(app: Flask) -> bool:
+    return app.config["PUBLIC_BASE_URL"].lower().startswith("https://")
+
+
+def init_app(app: Flask) -> None:
+    https = is_https(app)
+    talisman.init_app(
+        app,
+        # TLS ends at the reverse proxy, which redirects plain http; the app never does.
+        force_https=False,
+        session_cookie_secure=https,
+        strict_transport_security=https,
+        strict_transport_security_include_subdomains=False,
+        content_security_policy=PAGE_POLICY,
+        permissions_policy=PERMISSIONS_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    if https:  # Talisman sets the session cookie; the remember-me cookie follows it.
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.after_request(_no_store)
+
+
+def _no_store(response: Response) -> Response:
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+SHOWN_INLINE = frozenset(EXTENSIONS)
+
+
+def file_name(original: str, content_type: str) -> str:
+    """The uploader's name with the extension of the sniffed type: `合同.exe` (a PDF) →
+    `合同.pdf`, so that the saved file opens as what it is."""
+    stem = original.rsplit(".", 1)[0] if "." in original.strip(".") else original
+    return (stem.strip() or "file") + EXTENSIONS.get(content_type, ".bin")
+
+
+def stored_file(view):
+    """A view that answers with a stored file: the sandboxing policy instead of the pages'."""
+    return talisman(content_security_policy=FILE_POLICY, frame_options="SAMEORIGIN")(view)
+
+
+def evidence_headers(response: Response, content_type: str) -> Response:
+    """PDFs and images inline; anything else only as a download."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    if content_type not in SHOWN_INLINE:
+        disposition = response.headers.get("Content-Disposition", "")
+        response.headers["Content-Disposition"] = disposition.replace("inline", "attachment", 1)
+    return response
