@@ -1,0 +1,171 @@
+"""The PRC working-day calendar (工作日): official holidays and make-up days, the city's own dates.
+
+Three sources, strongest first:
+
+1. the dates an administrator enters (`calendar_days`): the city's exceptions, and the way to
+   enter a year's schedule before the `chinesecalendar` package knows it;
+2. the official schedule of public holidays and make-up working days (调休上班) published by
+   the State Council, as the `chinesecalendar` package carries it (`official_years()`);
+3. for any other year, the weekend rule: Monday to Friday are working days, except the
+   public holidays whose date the law itself fixes (《全国年节及纪念日放假办法》: 元旦 1 January,
+   劳动节 1–2 May, 国庆节 1–3 October, and 清明, a solar term). The lunar holidays and the
+   make-up working days are only known from the year's official schedule.
+
+A deadline that counted a day decided by the weekend rule is *provisional* (暂按周末推算):
+the official schedule for that year was not known when it was computed.
+
+The functions here are pure: they take the administrator's dates as a mapping (read once with
+`load_overrides()`), and the date to count from; nothing here reads the system clock except
+`current_time()`, which reads the application's clock (config `CLOCK`, for tests and ops).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+
+import chinese_calendar
+
+Overrides = Mapping[date, bool]  # day → True for a working day, False for a day off
+NO_OVERRIDES: Overrides = {}
+MAX_WORKING_DAYS = 366  # no deadline counts further
+NOTE_MAX = 64  # calendar_days.note
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    provisional: bool  # a counted day lies in a year the official calendar does not cover
+
+    def __iter__(self):  # `due, provisional = add_working_days(...)`
+        return iter((self.due, self.provisional))
+
+
+# The holidays on fixed Gregorian dates (month, day), by the State Council's 放假办法 (2024).
+STATUTORY_DATES = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
+@cache
+def _qingming(year: int) -> date | None:
+    """清明 is the solar term; the package computes solar terms for 1900–2100."""
+    try:
+        terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 10))
+    except (NotImplementedError, IndexError, KeyError, ValueError):
+        return None
+    return next((day for day, name in terms if name == "清明"), None)
+
+
+def _weekend_rule(day: date) -> bool:
+    if (day.month, day.day) in STATUTORY_DATES or day == _qingming(day.year):
+        return False
+    return day.weekday() < 5
+
+
+@cache
+def official_years() -> frozenset[int]:
+    """The years whose holidays and make-up working days `chinesecalendar` knows."""
+    years = {day.year for day in chinese_calendar.holidays}
+    return frozenset(range(min(years), max(years) + 1)) if years else frozenset()
+
+
+def _official_workday(day: date) -> bool | None:
+    """The official answer, or None for a year the package does not cover."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # "no available data for year …"
+        return None
+
+
+def _decide(day: date, overrides: Overrides) -> tuple[bool, bool]:
+    """(is a working day, decided by the weekend rule only)."""
+    if day in overrides:
+        return bool(overrides[day]), False
+    official = _official_workday(day)
+    if official is not None:
+        return official, False
+    return _weekend_rule(day), True
+
+
+def is_workday(day: date, overrides: Overrides = NO_OVERRIDES) -> bool:
+    return _decide(day, overrides)[0]
+
+
+def add_working_days(start: date, n: int, overrides: Overrides = NO_OVERRIDES) -> Deadline:
+    """The n-th working day after `start` (start itself not counted): 补正期限 and the like."""
+    if not 1 <= n <= MAX_WORKING_DAYS:
+        raise ValueError(f"working days must be 1–{MAX_WORKING_DAYS}, not {n}")
+    day, counted, provisional = start, 0, False
+    while counted < n:
+        day += timedelta(days=1)
+        workday, guessed = _decide(day, overrides)
+        provisional = provisional or guessed
+        counted += workday
+    return Deadline(day, provisional)
+
+
+def working_days_left(today: date, due: date, overrides: Overrides = NO_OVERRIDES) -> int:
+    """Working days after `today` up to and including `due`; 0 on the last day and after it.
+
+    The same count as add_working_days: on the day a claim is returned with n days, n are left.
+    """
+    left, day = 0, today
+    while day < due:
+        day += timedelta(days=1)
+        left += is_workday(day, overrides)
+    return left
+
+
+# What reads the database and the clock ----------------------------------------------------
+
+
+def load_overrides() -> dict[date, bool]:
+    """The administrator's dates, read once for a computation (a small table)."""
+    from approvals.extensions import db
+    from approvals.workflow.models import CalendarDay
+
+    return {row.day: row.workday for row in db.session.scalars(db.select(CalendarDay))}
+
+
+def calendar_days(year: int | None = None) -> list:
+    """The administrator's dates, in order; those of one year when `year` is given."""
+    from approvals.extensions import db
+    from approvals.workflow.models import CalendarDay
+
+    query = db.select(CalendarDay).order_by(CalendarDay.day)
+    if year is not None:
+        query = query.where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
+    return list(db.session.scalars(query))
+
+
+def set_calendar_day(day: date, workday: bool | None, note: str = ""):
+    """Enter a day as a working day or a day off (None removes the entry); one transaction."""
+    from approvals.db import transaction
+    from approvals.errors import Invalid
+    from approvals.extensions import db
+    from approvals.workflow.models import CalendarDay
+
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"说明不能超过{NOTE_MAX}字", fields={"note": f"不能超过{NOTE_MAX}字"})
+    with transaction():
+        row = db.session.get(CalendarDay, day)
+        if workday is None:
+            if row is not None:
+                db.session.delete(row)
+            return None
+        if row is None:
+            row = CalendarDay(day=day)
+            db.session.add(row)
+        row.workday, row.note = workday, note
+    return row
+
+
+def current_time() -> datetime:
+    """Now, aware UTC, from the application's clock: `CLOCK` in its config when set (a
+    callable, for tests and for replaying a day), else the system clock."""
+    from flask import current_app
+
+    clock: Callable[[], datetime] | None = current_app.config.get("CLOCK")
+    return clock() if clock is not None else datetime.now(UTC)
