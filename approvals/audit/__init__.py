@@ -1,0 +1,14 @@
+"""The tamper-evident record: append-only tables, hash chains, and `flask check-audit`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Importing registers the listeners: the ORM guard, the triggers of create_all(), and
+    # the sealing of new links at flush.
+    from approvals.audit import append_only, chain  # noqa: F401
+    from approvals.audit.cli import check_audit
+
+    app.cli.add_command(check_audit)

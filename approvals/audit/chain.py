@@ -1,0 +1,175 @@
+"""Hash chains over the record: one per claim (events and their notices), one per budget.
+
+Every row of `claim_events`, `notices` and `ledger_entries` carries `prev_hash` and
+`hash = SHA-256(prev_hash ‖ canonical JSON of the row's content)`. Canonical JSON has
+sorted keys, no whitespace, ASCII escapes, Decimals as strings (a ledger amount with its
+two places) and datetimes in ISO 8601, UTC; it is computed from the JSON form the
+database stores, so an in-memory row and the same row read back hash alike.
+
+**A claim's chain** runs through its events *and* their notices, in order:
+
+    GENESIS → event 1 → notice of event 1 → event 2 → event 3 → notice of event 3 → …
+
+The notice of an event is its own link, whose `prev_hash` is the event's hash and whose
+content includes the PDF's SHA-256; the next event's `prev_hash` is that notice's hash.
+So every event's hash covers every earlier notice's SHA-256, and a notice cannot be
+changed without breaking its own link (or, when its hash is recomputed too, the next
+event's). Why not put the notice's SHA-256 inside its own event's hash: the event is
+written first (the ledger rows that a transition writes refer to it, and the notice states
+what those rows did), so its hash would have to be rewritten after the notice exists,
+and the record is append-only. The one rule this asks of writers: a transition's notice is
+inserted in the transition's transaction, before the claim's next event.
+
+**A budget's chain** runs through its ledger entries in id order. **A batch list** (a
+notice of no claim) is a one-link chain from GENESIS.
+
+Serialisation: a claim's previous link is read when its new event is flushed, after the
+claim's version check has taken the claim's row (advance() flushes the claim first, and a
+transaction that loses the version race rolls back); a budget's previous entry is read
+under the budget's row lock (`ledger.locked_budget`), which every writer of entries holds.
+Hashes are filled in by a `before_flush` listener, so no writer can forget them.
+
+A chain proves that nothing before its head was changed; someone able to rewrite a whole
+chain to its end can recompute it. `check-audit` finds every break; anchoring the heads
+elsewhere is what would catch a full rewrite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from approvals.claims.models import ClaimEvent
+from approvals.db import utcnow
+from approvals.finance.models import LedgerEntry
+from approvals.money import fmt
+from approvals.notices.models import Notice
+
+GENESIS = "0" * 64
+
+# The columns each link's hash covers (beside prev_hash). Adding one changes what every
+# existing link recomputes to: only together with a migration that re-chains, as 0010 did.
+EVENT_FIELDS = ("claim_id", "trigger", "from_state", "to_state", "actor_id", "at", "comment",
+                "payload", "snapshot")  # fmt: skip
+NOTICE_FIELDS = ("claim_id", "event_id", "batch_id", "kind", "department_id", "year", "seq",
+                 "number", "verification_code", "sha256", "size", "facts", "issued_at")  # fmt: skip
+ENTRY_FIELDS = ("budget_id", "claim_id", "event_id", "batch_id", "kind", "amount", "note", "at")
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not canonical JSON: {type(value).__name__}")
+
+
+def canonical(content: dict) -> str:
+    # Through JSON and back first: what the database's JSON columns hand back (lists for
+    # tuples, string keys) is what was hashed.
+    plain = json.loads(json.dumps(content, default=_plain))
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def digest(prev_hash: str, content: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical(content)).encode("ascii")).hexdigest()
+
+
+def _content(row, fields) -> dict:
+    return {name: getattr(row, name) for name in fields}
+
+
+def event_content(row) -> dict:
+    return _content(row, EVENT_FIELDS)
+
+
+def notice_content(row) -> dict:
+    return _content(row, NOTICE_FIELDS)
+
+
+def entry_content(row) -> dict:
+    content = _content(row, ENTRY_FIELDS)
+    content["amount"] = fmt(content["amount"])  # NUMERIC(14, 2): 1000 is read back as 1000.00
+    return content
+
+
+# Sealing new rows ----------------------------------------------------------------------
+
+
+def _claim_head(session: Session, claim_id: int) -> str:
+    """The hash of a claim's last link: its last event's notice, else that event."""
+    row = session.execute(
+        select(ClaimEvent.hash, Notice.hash)
+        .outerjoin(Notice, Notice.event_id == ClaimEvent.id)
+        .where(ClaimEvent.claim_id == claim_id)
+        .order_by(ClaimEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return GENESIS
+    return row[1] or row[0]
+
+
+def _budget_head(session: Session, budget_id: int) -> str:
+    head = session.scalar(
+        select(LedgerEntry.hash)
+        .where(LedgerEntry.budget_id == budget_id)
+        .order_by(LedgerEntry.id.desc())
+        .limit(1)
+    )
+    return head or GENESIS
+
+
+def _defaults(row) -> None:
+    """Column defaults apply at INSERT, after hashing: apply them before."""
+    if isinstance(row, ClaimEvent):
+        row.at = row.at or utcnow()
+        row.payload = {} if row.payload is None else row.payload
+        row.snapshot = {} if row.snapshot is None else row.snapshot
+    elif isinstance(row, Notice):
+        row.issued_at = row.issued_at or utcnow()
+        row.facts = {} if row.facts is None else row.facts
+    else:
+        row.at = row.at or utcnow()
+        row.note = "" if row.note is None else row.note
+
+
+def _seal(session: Session, row, heads: dict) -> None:
+    _defaults(row)
+    if isinstance(row, ClaimEvent):
+        key = ("claim", row.claim_id)
+        prev = heads.get(key) or _claim_head(session, row.claim_id)
+        row.prev_hash, row.hash = prev, digest(prev, event_content(row))
+    elif isinstance(row, Notice):
+        if row.claim_id is None:  # a batch list: a chain of its own
+            row.prev_hash = GENESIS
+            row.hash = digest(GENESIS, notice_content(row))
+            return
+        if row.event_id is None:
+            raise RuntimeError("a claim's notice is written after its event: flush the event")
+        key = ("claim", row.claim_id)
+        prev = session.get(ClaimEvent, row.event_id).hash
+        row.prev_hash, row.hash = prev, digest(prev, notice_content(row))
+    else:
+        key = ("budget", row.budget_id)
+        prev = heads.get(key) or _budget_head(session, row.budget_id)
+        row.prev_hash, row.hash = prev, digest(prev, entry_content(row))
+    heads[key] = row.hash
+
+
+@event.listens_for(Session, "before_flush")
+def _seal_new_links(session: Session, flush_context, instances) -> None:
+    # Every new link is sealed here, whatever hash its writer may have set.
+    new = [row for row in session.new if isinstance(row, ClaimEvent | Notice | LedgerEntry)]
+    if not new:
+        return
+    heads: dict = {}  # links of this flush that follow one another
+    for row in sorted(new, key=lambda row: inspect(row).insert_order):
+        _seal(session, row, heads)
