@@ -1,0 +1,63 @@
+"""Who a notice is addressed to (主送), in which GB/T 9704 format, and who gets a copy (抄送)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Kinds addressed to the office that acts next, the queue the claim moves to: a send-back
+# goes to the office that must look again, the 认定表 to finance (企业科). They use the
+# 文件格式; every other notice is a letter to the enterprise (信函格式).
+TO_THE_NEXT_OFFICE = frozenset({"send_back", "recognition"})
+# The department's decisions that finance is copied on.
+DEPARTMENT_DECISIONS = frozenset({"supplement", "rejection", "lapse"})
+
+
+@dataclass(frozen=True)
+class Offices:
+    """Full names of the offices a claim passes through, and which one issues."""
+
+    issuer: str
+    reviewer: str  # the department that owns the policy clause (初审)
+    finance: str
+    government: str
+    issuer_role: str  # department, finance or government
+
+
+@dataclass(frozen=True)
+class Addressing:
+    letter: bool
+    addressee: str
+    cc: tuple[str, ...]
+
+
+def address(kind: str, to_queue: str, offices: Offices, enterprise: str) -> Addressing:
+    if kind in TO_THE_NEXT_OFFICE:
+        addressee = {
+            "department": offices.reviewer,
+            "finance": offices.finance,
+            "government": offices.government,
+        }.get(to_queue, offices.finance)
+        letter = False
+    else:
+        addressee, letter = enterprise, True
+    return Addressing(letter, addressee, _copies(kind, to_queue, offices, addressee))
+
+
+def _copies(kind: str, to_queue: str, offices: Offices, addressee: str) -> tuple[str, ...]:
+    if offices.issuer_role == "finance":
+        copies = [offices.reviewer]
+        if to_queue == "government":
+            copies.append(offices.government)
+    elif offices.issuer_role == "government":
+        copies = [offices.finance, offices.reviewer]
+    elif kind in DEPARTMENT_DECISIONS:
+        copies = [offices.finance]
+    else:
+        copies = []
+    seen = {offices.issuer, addressee}
+    result = []
+    for name in copies:
+        if name and name not in seen:
+            seen.add(name)
+            result.append(name)
+    return tuple(result)
