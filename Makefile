@@ -26,13 +26,19 @@ setup-run: $(STAMP) $(MO_FILES)
 setup-test: $(STAMP) $(MO_FILES)
 	@bash scripts/setup_system.sh test
 
-run: setup-run
+# A random SECRET_KEY, written once (mode 0600) and reused; the app refuses the built-in one.
+instance/secret_key: | $(STAMP)
+	$(PY) -c 'from approvals.secret_key import ensure; ensure("instance")'
+
+run: setup-run instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two workers (pytest-xdist), one per core; a test file stays on one worker, so module
+# fixtures (a live server, a seeded fuzz app) are made once.
 test: setup-test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 bench: setup-test
 	$(PY) bench/notices.py
@@ -50,7 +56,7 @@ bench-queue: $(STAMP)
 translations: $(STAMP)
 	$(PYBABEL) extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
 		-o $(CATALOGS)/messages.pot . >/dev/null
-	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-location
+	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

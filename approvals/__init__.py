@@ -26,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
     from approvals.web import security
 
     security.init_app(app)
+    from approvals import input as request_input
+
+    request_input.init_app(app)  # before the blueprints: it replaces the `int` converter
     _load_workflows(app)
     _register_blueprints(app)
     from approvals.cli import register_commands
@@ -33,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     register_commands(app)
+    from approvals.secret_key import refuse_builtin
+
+    refuse_builtin(app)  # last, so that a broken workflow file is still reported first
     return app
 
 
@@ -49,14 +55,16 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     # Import every model so that metadata is complete for migrations and create_all().
-    from approvals import models  # noqa: F401
+    from approvals import audit, models  # noqa: F401
+
+    audit.init_app(app)  # the record's guards and hash chains, and `flask check-audit`
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from approvals.organisations.models import User
+        # The cookie's user only while its server-side session lives (sessions.py).
+        from approvals.organisations.routes import signed_in_user
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return signed_in_user(user_id)
 
 
 def _load_workflows(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""`flask` commands: seed-demo, create-user, check-workflows, check-ledger, set-budget."""
+"""`flask` commands: demo data, accounts, workflows, the ledger, budgets, timers, calendar."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(workflow_diagram)
     app.cli.add_command(check_ledger)
     app.cli.add_command(set_budget_command)
+    from approvals.organisations.commands import COMMANDS as ACCOUNT_COMMANDS
+
+    for command in ACCOUNT_COMMANDS:  # deactivate-user, activate-user, reset-link
+        app.cli.add_command(command)
+    app.cli.add_command(tick)
+    app.cli.add_command(calendar_day_command)
+    app.cli.add_command(calendar_days_command)
 
 
 @click.command("seed-demo")
@@ -106,7 +113,7 @@ def check_ledger() -> None:
         click.echo(f"MISMATCH {problem}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(1)
-    click.echo("ok  ledger reconciles: approved = reserved, paid and recovered agree")
+    click.echo("ok  ledger reconciles: approved = paid + reduced (or reserved), recovered agree")
 
 
 @click.command("set-budget")
@@ -128,3 +135,66 @@ def set_budget_command(policy_code: str, year: int, amount: str) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"{policy_code} {year}: {budget.amount:,.2f}")
+
+
+@click.command("tick")
+@click.option("--now", "at", help="act as of this ISO time, e.g. 2027-01-20T09:00+08:00")
+@with_appcontext
+def tick(at: str | None) -> None:
+    """Timed moves: lapse every returned claim past its 补正期限. Idempotent; for cron."""
+    from datetime import datetime
+
+    from approvals.claims.supplement import lapse_overdue
+
+    now = None
+    if at:
+        try:
+            now = datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise click.BadParameter(f"not an ISO time: {at!r}", param_hint="--now") from exc
+        if now.tzinfo is None:
+            raise click.BadParameter("give the time zone, e.g. +08:00", param_hint="--now")
+    report = lapse_overdue(now)
+    for number in report.lapsed:
+        click.echo(f"lapsed   {number}")
+    for number, why in report.skipped:
+        click.echo(f"skipped  {number}: {why}")
+    click.echo(f"tick: {len(report.lapsed)} lapsed, {len(report.skipped)} skipped")
+
+
+@click.command("calendar-day")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--holiday", "status", flag_value="holiday", help="a day off (放假)")
+@click.option("--workday", "status", flag_value="workday", help="a working day (调休上班)")
+@click.option("--clear", "status", flag_value="clear", help="remove the entry")
+@click.option("--note", default="", help="why, e.g. 元旦")
+@with_appcontext
+def calendar_day_command(day, status: str | None, note: str) -> None:
+    """Enter a day of the working-day calendar; it overrides the official calendar."""
+    from approvals.workflow.calendar import set_calendar_day
+
+    if status is None:
+        raise click.UsageError("say --holiday, --workday or --clear")
+    workday = {"holiday": False, "workday": True, "clear": None}[status]
+    try:
+        set_calendar_day(day.date(), workday, note)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{day:%Y-%m-%d} {status}" + (f" ({note})" if note and workday is not None else ""))
+
+
+@click.command("calendar-days")
+@click.option("--year", type=int, help="only this year")
+@with_appcontext
+def calendar_days_command(year: int | None) -> None:
+    """List the days an administrator entered, and the years the official calendar covers."""
+    from approvals.workflow.calendar import calendar_days, official_years
+
+    years = sorted(official_years())
+    click.echo(
+        f"official calendar (chinesecalendar): {years[0]}–{years[-1]}; other years: "
+        "weekends, plus the days below (deadlines on them are provisional)"
+    )
+    for row in calendar_days(year):
+        kind = "workday" if row.workday else "holiday"
+        click.echo(f"{row.day:%Y-%m-%d} {row.day:%a} {kind:<8} {row.note}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from approvals.secret_key import BUILTIN, from_instance
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -12,7 +14,9 @@ def from_environment(instance_path: str) -> dict:
     """Defaults: SQLite in instance/; DATABASE_URL and SECRET_KEY override."""
     instance = Path(instance_path)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        # Environment, else instance/secret_key (made by `make run`), else the built-in
+        # development value, refused outside debug and tests (approvals/secret_key.py).
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or from_instance(instance) or BUILTIN,
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'approvals.sqlite3'}"
         ),
@@ -21,12 +25,14 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # one 20 MB file plus form overhead
         "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
-        "API_TOKEN_MAX_AGE": 12 * 3600,
         # Department codes of the two offices that act city-wide.
         "FINANCE_DEPARTMENT": "CZJ",
         "GOVERNMENT_DEPARTMENT": "SFB",
+        # The city, printed in the offices' full names on notices (示范市经济贸易局).
+        "CITY_NAME": os.environ.get("CITY_NAME", "示范市"),
         "WORKFLOWS_DIR": str(REPO_ROOT / "workflows"),
-        "PASSWORD_HASH_METHOD": "scrypt",
+        # scrypt with N = 2**16 (ASVS 2.4.6); werkzeug's plain "scrypt" is N = 2**15.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:65536:8:1"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -34,10 +40,30 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(REPO_ROOT / "approvals" / "translations"),
-        # Failed sign-ins per client address; successful ones are not counted.
-        "SIGNIN_RATE_LIMIT": os.environ.get("SIGNIN_RATE_LIMIT", "5 per minute"),
+        # Failed sign-ins (web and API) and failed password changes, counted per client
+        # address and per account; successful ones are not counted.
+        "SIGNIN_RATE_LIMIT": os.environ.get(
+            # ASVS 2.2.1: no more than 100 failed attempts an hour on one account.
+            "SIGNIN_RATE_LIMIT",
+            "5 per minute; 100 per hour",
+        ),
+        # Sign-ups per address and per username, successful or not.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+        # Failed attempts on a password-reset link, per address and per link.
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute"),
+        # Where the attempts are counted: Redis in production, so all workers share a count.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Server-side sessions and API tokens (approvals/organisations/sessions.py).
+        "SESSION_IDLE_OFFICIAL_MINUTES": int(os.environ.get("SESSION_IDLE_OFFICIAL_MINUTES", 30)),
+        "SESSION_IDLE_ENTERPRISE_MINUTES": int(
+            os.environ.get("SESSION_IDLE_ENTERPRISE_MINUTES", 120)
+        ),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
+        # How long an administrator's one-time password-reset link stays valid.
+        "PASSWORD_RESET_HOURS": int(os.environ.get("PASSWORD_RESET_HOURS", 24)),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For is trusted.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "QUEUE_PAGE_SIZE": 25,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from approvals.db import transaction, utcnow
@@ -13,6 +14,7 @@ from approvals.extensions import db
 from approvals.finance.models import Budget
 from approvals.organisations.credit_code import make_credit_code
 from approvals.organisations.models import Department, Enterprise, User
+from approvals.organisations.profile import PROFILE_FIELDS
 from approvals.organisations.services import hash_password
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
@@ -38,6 +40,10 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
             dept = _one(Department, code=row["code"]) or Department(code=row["code"])
             dept.name, dept.name_en = row["name"], row["name_en"]
             dept.notice_prefix = row["notice_prefix"]
+            # Full names and contacts for the notices (GB/T 9704: names in full, 附注).
+            dept.full_name = row.get("full_name", "").format(city=current_app.config["CITY_NAME"])
+            dept.contact_name = row.get("contact_name", "")
+            dept.contact_phone = row.get("contact_phone", "")
             db.session.add(dept)
             departments[row["code"]] = dept
         db.session.flush()
@@ -61,8 +67,14 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                     )
                 )
         db.session.flush()
+        basis = data.get("basis", {})
         for row in data["policies"]:
             policy = _one(Policy, code=row["code"])
+            if policy.exclusive_group is None and row.get("exclusive_group"):  # 就高不重复
+                policy.exclusive_group = row["exclusive_group"]
+            if not policy.basis_title and "basis_clause" in row:  # older demo data gains it
+                policy.basis_title, policy.basis_number = basis["title"], basis["number"]
+                policy.basis_clause = row["basis_clause"]
             if "budget" in row and _one(Budget, policy_id=policy.id, year=policy.call_year) is None:
                 db.session.add(
                     Budget(
@@ -105,13 +117,13 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
             credit_code = make_credit_code(row["credit_code_stem"])
             enterprise = _one(Enterprise, credit_code=credit_code)
             if enterprise is None:
-                enterprise = Enterprise(
-                    name=row["name"],
-                    credit_code=credit_code,
-                    bank_name=row["bank_name"],
-                    bank_account=row["bank_account"],
-                )
+                enterprise = Enterprise(name=row["name"], credit_code=credit_code)
                 db.session.add(enterprise)
+            # The profile and a valid payee account: filled where blank, so an older demo
+            # database gains them and a second run changes nothing.
+            for name in PROFILE_FIELDS:
+                if not getattr(enterprise, name):
+                    setattr(enterprise, name, row[name])
             account(
                 row["username"],
                 "enterprise",

@@ -31,7 +31,20 @@ class Conflict(DomainError):
 
 
 class Invalid(DomainError):
+    """A well-formed request whose values are wrong: field by field, 422."""
+
     status, code = 422, "invalid"
+
+
+class BadRequest(DomainError):
+    """A request that is not what the endpoint reads at all (not a JSON object, text no
+    database can store): 400, before any field is looked at."""
+
+    status, code = 400, "bad_request"
+
+
+class TooLarge(DomainError):
+    status, code = 413, "too_large"
 
 
 class Unauthorized(DomainError):

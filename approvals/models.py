@@ -2,7 +2,14 @@
 
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.notices.models import Notice, NoticeSequence
-from approvals.organisations.models import Department, Enterprise, PayeeAccountChange, User
+from approvals.organisations.models import (
+    Department,
+    Enterprise,
+    PasswordReset,
+    PayeeAccountChange,
+    User,
+    UserSession,
+)
 from approvals.policies.models import Policy
 from approvals.workflow.models import CalendarDay
 
@@ -15,7 +22,9 @@ __all__ = [
     "Enterprise",
     "Notice",
     "NoticeSequence",
+    "PasswordReset",
     "PayeeAccountChange",
     "Policy",
     "User",
+    "UserSession",
 ]

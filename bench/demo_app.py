@@ -25,6 +25,7 @@ def demo_app() -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
             "STORAGE_DIR": str(tmp / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SECRET_KEY": "bench-only",  # serves nothing; the built-in key is refused
         }
     )
     with app.app_context():

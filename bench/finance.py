@@ -14,7 +14,8 @@ from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.finance import batches, reconcile, reports
 from approvals.notices import render
-from approvals.organisations.models import User
+from approvals.organisations.credit_code import make_credit_code
+from approvals.organisations.models import Enterprise, User
 
 CLAIMS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -22,6 +23,24 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def actor(name):
     return db.session.scalar(select(User).filter_by(username=name))
+
+
+def claimant(i: int) -> User:
+    """A new enterprise for each claim: an enterprise holds one live claim per policy."""
+    name = f"基准企业{i:04d}有限公司"
+    enterprise = Enterprise(
+        name=name,
+        credit_code=make_credit_code(f"91330100MC{i:07d}"),
+        bank_name="中国银行示范市分行",
+        bank_account=f"621799{i:013d}",
+        account_name=name,
+    )
+    user = User(
+        username=f"bench_{i:04d}", password_hash="!", role="enterprise", enterprise=enterprise
+    )
+    db.session.add_all([enterprise, user])
+    db.session.commit()
+    return user
 
 
 def fire(name, cid, trigger, **payload):
@@ -36,10 +55,11 @@ def main() -> None:
         render.render_notice = lambda facts: b"%PDF-stub"
         ids = []
         for i in range(CLAIMS):
-            claim = services.create_claim(actor("ent_huadong"), "JMJ-PLAN", f"项目{i}", "1000.00")
+            ent = claimant(i)
+            claim = services.create_claim(ent, "JMJ-PLAN", f"项目{i}", "1000.00")
             for kind in ("business_licence", "project_plan"):
-                services.add_attachment(actor("ent_huadong"), claim.id, PDF, "a.pdf", kind)
-            fire("ent_huadong", claim.id, "submit")
+                services.add_attachment(ent, claim.id, PDF, "a.pdf", kind)
+            fire(ent.username, claim.id, "submit")
             fire(
                 "reviewer_jmj", claim.id, "dept_approve", approved_amount="1000.00", comment="同意"
             )
@@ -47,7 +67,7 @@ def main() -> None:
         approve = []
         for cid in ids:
             start = time.perf_counter()
-            fire("finance", cid, "finance_approve")
+            fire("finance", cid, "finance_approve", comment="同意")
             approve.append(time.perf_counter() - start)
         render.render_notice = real_render
         batch_id = batches.compose(actor("finance"), ids).id

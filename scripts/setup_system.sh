@@ -4,7 +4,8 @@
 #         with the project in approvals/notices/fonts)
 #   test: the above, plus poppler-utils to read PDFs, zbar-tools to read QR codes,
 #         Chromium for browser tests, and
-#         PostgreSQL binaries for a throwaway cluster when no server answers.
+#         PostgreSQL binaries for a throwaway cluster when no server answers, and
+#         redis-server for a throwaway Redis (shared rate-limit counts) when none is installed.
 set -euo pipefail
 
 mode="${1:-run}"
@@ -13,6 +14,9 @@ if [[ "$mode" == "test" ]]; then
     packages+=(poppler-utils zbar-tools chromium)
     if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
         packages+=(postgresql)
+    fi
+    if ! command -v redis-server >/dev/null; then
+        packages+=(redis-server)
     fi
 fi
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from approvals.api import routes  # noqa: E402,F401  (registers the routes on bp)
+from approvals.api import profile, routes  # noqa: E402,F401  (register the routes on bp)

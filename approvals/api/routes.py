@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from approvals.api import bp
+from approvals import limits
+from approvals.api import bp, parsing
 from approvals.api.auth import token_required
+from approvals.api.parsing import Amount, Inputs, Integer, QueryInteger, Scalar, Text
 from approvals.api.serializers import claim_json, claim_summary, policy_json
 from approvals.claims import queries, services
-from approvals.errors import Invalid, Unauthorized
+from approvals.errors import Unauthorized
 from approvals.extensions import db
 from approvals.notices.queries import get_visible_notice, notices_for
 from approvals.organisations.services import authenticate, issue_token, register_enterprise
+from approvals.organisations.throttle import limited, named_account
 from approvals.policies.models import Policy
 
 # What a transition may carry (the workflow's `requires` says which a step needs).
@@ -22,14 +25,46 @@ TRANSITION_FIELDS = (
     "payment_reference",
     "recovery_amount",
     "repayment_amount",
+    "supplement_days",
 )
 
 
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("请求体应为 JSON 对象", fields={"body": "应为 JSON 对象"})
-    return data
+# What each body may hold, by kind (approvals/api/parsing.py); other keys are ignored.
+CREDENTIALS = {"username": Text(limits.USERNAME), "password": Text(limits.PASSWORD)}
+SIGN_UP = {
+    **CREDENTIALS,
+    "enterprise_name": Text(limits.ENTERPRISE_NAME),
+    "credit_code": Text(limits.CREDIT_CODE),
+    "display_name": Text(limits.DISPLAY_NAME),
+}
+CLAIM = {
+    "policy_code": Text(limits.POLICY_CODE),
+    "project_title": Text(limits.PROJECT_TITLE),
+    "requested_amount": Amount(),
+    "amount_inputs": Inputs(),
+    "version": Integer(),
+}
+TRANSITION = {
+    "trigger": Text(limits.TRIGGER),
+    "version": Integer(),
+    "comment": Text(limits.COMMENT),
+    "approved_amount": Amount(),
+    "payment_reference": Text(limits.PAYMENT_REFERENCE),
+    "recovery_amount": Amount(),
+    "repayment_amount": Amount(),
+}
+LISTING = {
+    "state": Text(limits.STATE),
+    "policy": Text(limits.POLICY_CODE),
+    "limit": QueryInteger(1, queries.MAX_PAGE),
+    "cursor": QueryInteger(),
+}
+
+
+def _body(spec: dict | None = None) -> dict:
+    """The JSON object, its fields checked by `spec` (approvals/api/parsing.py)."""
+    data = parsing.json_object()
+    return parsing.fields(data, spec) if spec is not None else data
 
 
 def _claim_response(actor, claim, status=200):
@@ -37,23 +72,26 @@ def _claim_response(actor, claim, status=200):
 
 
 @bp.post("/auth/token")
+@limited("signin", named_account)
 def token():
-    data = _body()
-    user = authenticate(str(data.get("username", "")), str(data.get("password", "")))
+    data = _body(CREDENTIALS)
+    user = authenticate(data.get("username", ""), data.get("password", ""))
     if user is None:
         raise Unauthorized("用户名或密码错误", code="invalid_credentials")
     return jsonify({"token": issue_token(user), "role": user.role})
 
 
 @bp.post("/auth/register")
+@limited("signup", named_account)
 def register():
     """Enterprise sign-up: the company and its first user; answers with a token."""
-    data = _body()
+    data = _body(SIGN_UP)
     user = register_enterprise(
         data.get("enterprise_name"),
         data.get("credit_code"),
         data.get("username"),
         data.get("password"),
+        data.get("display_name") or "",
     )
     return jsonify({"token": issue_token(user), "role": user.role}), 201
 
@@ -68,7 +106,7 @@ def policies(actor):
 @bp.post("/claims")
 @token_required
 def create_claim(actor):
-    data = _body()
+    data = _body(CLAIM)
     claim = services.create_claim(
         actor,
         data.get("policy_code"),
@@ -82,14 +120,7 @@ def create_claim(actor):
 @bp.get("/claims")
 @token_required
 def list_claims(actor):
-    args = request.args
-    items, next_cursor = queries.list_claims(
-        actor,
-        state=args.get("state"),
-        policy=args.get("policy"),
-        limit=args.get("limit"),
-        cursor=args.get("cursor"),
-    )
+    items, next_cursor = queries.list_claims(actor, **parsing.query(LISTING))
     return jsonify({"items": [claim_summary(c) for c in items], "next_cursor": next_cursor})
 
 
@@ -102,7 +133,7 @@ def get_claim(actor, claim_id):
 @bp.patch("/claims/<int:claim_id>")
 @token_required
 def update_claim(actor, claim_id):
-    data = _body()
+    data = _body(CLAIM)
     editable = ("project_title", "requested_amount", "amount_inputs")
     changes = {k: data[k] for k in editable if k in data}
     claim = services.update_claim(actor, claim_id, changes, version=data.get("version"))
@@ -112,12 +143,12 @@ def update_claim(actor, claim_id):
 @bp.post("/claims/<int:claim_id>/attachments")
 @token_required
 def add_attachment(actor, claim_id):
+    # Multipart text (kind, filename) went through approvals/input.py like every form.
+    # Who may upload is decided before what was sent: a missing file is the service's
+    # field error, after the claim's visibility and editability.
     upload = request.files.get("file")
-    if upload is None:
-        raise Invalid("请上传文件（multipart 字段 file）", fields={"file": "请选择要上传的文件"})
-    attachment = services.add_attachment(
-        actor, claim_id, upload.read(), upload.filename or "", request.form.get("kind", "")
-    )
+    data, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+    attachment = services.add_attachment(actor, claim_id, data, name, request.form.get("kind", ""))
     return jsonify(
         {
             "id": attachment.id,
@@ -132,10 +163,11 @@ def add_attachment(actor, claim_id):
 @bp.post("/claims/<int:claim_id>/transitions")
 @token_required
 def transition(actor, claim_id):
-    data = _body()
+    # A field a workflow step reads that has no kind above is still a short scalar.
+    data = _body({**{k: Scalar(limits.COMMENT) for k in TRANSITION_FIELDS}, **TRANSITION})
     payload = {k: data[k] for k in TRANSITION_FIELDS if k in data}
     claim = services.advance(
-        actor, claim_id, str(data.get("trigger", "")), version=data.get("version"), **payload
+        actor, claim_id, data.get("trigger", ""), version=data.get("version"), **payload
     )
     return _claim_response(actor, claim)
 

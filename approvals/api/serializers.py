@@ -9,6 +9,7 @@ from approvals.claims.services import available_transitions
 from approvals.money import fmt
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
+from approvals.organisations.profile import payee_facts
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
 
@@ -48,7 +49,14 @@ def claim_summary(claim: Claim) -> dict:
         "project_title": claim.project_title,
         "requested_amount": fmt(claim.requested_amount),
         "approved_amount": fmt(claim.approved_amount),
+        # Paid, and a pro-rata reduction (核减) with its reason: approved = paid + reduction.
+        "paid_amount": fmt(claim.paid_amount),
+        "reduction": fmt(claim.reduction),
+        "reduction_reason": claim.reduction_reason,
         "due_at": claim.due_at.isoformat() if claim.due_at else None,
+        # 补正期限: the last day (Beijing date) a returned claim may be resubmitted.
+        "supplement_due": claim.supplement_due.isoformat() if claim.supplement_due else None,
+        "supplement_due_provisional": claim.supplement_due_provisional,
         "created_at": claim.created_at.isoformat(),
     }
 
@@ -71,6 +79,7 @@ def claim_json(claim: Claim, actor: User, notices: list[Notice]) -> dict:
     computed = amount_rules.maximum_for(claim)
     data["maximum"] = {"amount": fmt(computed.maximum), "computation": computed.text}
     data["available_triggers"] = [t.trigger for t in available_transitions(actor, claim)]
+    data["payee"] = payee_facts(actor, claim)  # the number in full for finance only
     data["attachments"] = [
         {"id": a.id, "filename": a.filename, "kind": a.kind, "size": a.size, "sha256": a.sha256}
         for a in claim.attachments

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from approvals import limits
+from approvals.claims.supplement import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 from approvals.money import amount_error, fmt
 from approvals.policies.amount_rules import maximum_for
 
-COMMENT_MAX = 2000
-REFERENCE_MAX = 64
+COMMENT_MAX = limits.COMMENT
+REFERENCE_MAX = limits.PAYMENT_REFERENCE
 
 
 def _comment(claim, value) -> tuple[str | None, str | None]:
@@ -72,12 +74,25 @@ def _payment_reference(claim, value) -> tuple[str | None, str | None]:
     return text, None
 
 
+def _supplement_days(claim, value) -> tuple[int | None, str | None]:
+    """Working days for the 补正期限; optional, ten when not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT_DAYS, None
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 3:
+        text = int(text)
+    if not isinstance(text, int) or isinstance(text, bool) or not MIN_DAYS <= text <= MAX_DAYS:
+        return None, f"补正期限应为 {MIN_DAYS} 至 {MAX_DAYS} 个工作日之间的整数"
+    return text, None
+
+
 REQUIRED_FIELDS = {
     "comment": _comment,
     "approved_amount": _approved_amount,
     "payment_reference": _payment_reference,
     "recovery_amount": _amount_within(_paid, "追回金额不能超过已拨付金额"),
     "repayment_amount": _amount_within(_owed, "还款金额不能超过尚欠金额"),
+    "supplement_days": _supplement_days,
 }
 
 

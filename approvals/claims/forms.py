@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from approvals import limits
 from approvals.policies.amount_rules import input_fields
 
 
@@ -34,7 +35,9 @@ def amount_input_values(policy, formdata) -> dict | None:
 
 
 class ClaimForm(FlaskForm):
-    project_title = StringField(_l("项目名称"), validators=[DataRequired(), Length(max=200)])
+    project_title = StringField(
+        _l("项目名称"), validators=[DataRequired(), Length(max=limits.PROJECT_TITLE)]
+    )
     # Amounts stay text here: the service parses them into Decimal yuan with its own messages.
     requested_amount = StringField(_l("申报金额（元）"), validators=[DataRequired()])
     version = HiddenField()
@@ -50,7 +53,7 @@ class ClaimForm(FlaskForm):
         return values
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return limits.parse_id(self.version.data)
 
 
 class AttachmentForm(FlaskForm):
@@ -64,11 +67,15 @@ class DecisionForm(FlaskForm):
     trigger = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
     approved_amount = StringField(_l("核定金额（元）"))
-    comment = TextAreaField(_l("意见"), validators=[Length(max=2000)])
-    payment_reference = StringField(_l("拨付凭证号"), validators=[Length(max=64)])
+    comment = TextAreaField(_l("意见"), validators=[Length(max=limits.COMMENT)])
+    payment_reference = StringField(
+        _l("拨付凭证号"), validators=[Length(max=limits.PAYMENT_REFERENCE)]
+    )
+    # Text here: the service says what is wrong with "abc" or 31, in the page's words.
+    supplement_days = StringField(_l("补正期限（工作日）"), default="10")
 
     def payload(self) -> dict:
-        names = ("approved_amount", "comment", "payment_reference")
+        names = ("approved_amount", "comment", "payment_reference", "supplement_days")
         return {name: self[name].data for name in names if self[name].data}
 
 
@@ -91,12 +98,16 @@ class BatchForm(FlaskForm):
 
     trigger = SelectField(_l("批量操作"), validators=[DataRequired()])
     claims = SelectMultipleField(choices=[], validate_choice=False)
-    payment_reference = StringField(_l("拨付凭证号（拨付时填写）"), validators=[Length(max=64)])
+    payment_reference = StringField(
+        _l("拨付凭证号（拨付时填写）"), validators=[Length(max=limits.PAYMENT_REFERENCE)]
+    )
+    # One opinion for every ticked claim: the notice of each finance approval prints it.
+    comment = StringField(_l("复核意见（复核通过时填写）"), validators=[Length(max=limits.COMMENT)])
 
     def selected(self) -> list[tuple[int, int]]:
         pairs = []
         for value in self.claims.data or []:
-            claim_id, _, version = value.partition(":")
-            if claim_id.isdigit() and version.isdigit():
-                pairs.append((int(claim_id), int(version)))
+            claim_id, _, version = (limits.parse_id(v) for v in value.partition(":"))
+            if claim_id is not None and version is not None:
+                pairs.append((claim_id, version))
         return pairs

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals.db import utcnow
@@ -57,6 +66,8 @@ class Claim(db.Model):
     payee_account_name: Mapped[str | None] = mapped_column(String(128))
     # 补正期限: the last day a returned claim may be resubmitted (Asia/Shanghai date).
     supplement_due: Mapped[date | None]
+    # Counted in part by the weekend rule: the official calendar of that year was not known.
+    supplement_due_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     payment_reference: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(default=1)
@@ -98,6 +109,9 @@ class ClaimEvent(db.Model):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     # What was decided, as it stood: amounts, policy terms, evidence hashes.
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The claim's hash chain (approvals.audit.chain): the link before this one, and this one.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     claim: Mapped[Claim] = relationship(back_populates="events")
     actor: Mapped[User] = relationship()

@@ -15,6 +15,7 @@ from approvals.claims.permissions import visible_clause
 from approvals.db import utcnow
 from approvals.errors import Invalid
 from approvals.extensions import db
+from approvals.limits import parse_id
 from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
 
@@ -34,10 +35,10 @@ def _parse_limit(limit) -> int:
 def _parse_cursor(cursor) -> int | None:
     if cursor in (None, ""):
         return None
-    try:
-        return int(cursor)
-    except (TypeError, ValueError):
-        raise Invalid("cursor 无效", fields={"cursor": "无效"}) from None
+    after = parse_id(cursor)  # an id: ASCII digits within the column's range
+    if after is None:
+        raise Invalid("cursor 无效", fields={"cursor": "无效"})
+    return after
 
 
 def list_claims(

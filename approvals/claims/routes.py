@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from approvals.claims import queries, services
+from approvals.claims import duplicates, queries, services
 from approvals.claims.forms import ClaimForm, DecisionForm
+from approvals.claims.models import Claim
 from approvals.claims.services import LOCAL
 from approvals.claims.storage import path_for
 from approvals.db import utcnow
@@ -29,8 +30,8 @@ from approvals.extensions import db
 from approvals.notices.queries import get_visible_notice
 from approvals.policies.models import Policy
 from approvals.web.access import roles_required
-from approvals.web.security import evidence_headers, file_name, stored_file
 from approvals.web.claim_page import amount_context, attachment_form, render_claim, with_errors
+from approvals.web.security import evidence_headers, file_name, stored_file
 from approvals.web.vocabulary import N_
 
 bp = Blueprint("claims", __name__)
@@ -63,17 +64,25 @@ def new():
     if policy is None:
         abort(404)
     form = ClaimForm()
-    if form.validate_on_submit():
+    # One live claim per policy and year: the page links to it instead of offering a second.
+    existing = duplicates.live_claim(current_user.enterprise_id, policy.id)
+    if existing is None and form.validate_on_submit():
         try:
             changes = form.changes(policy, request.form)
             claim = services.create_claim(current_user, policy.code, **changes)
+        except duplicates.DuplicateClaim as exc:  # a colleague filed it a moment ago
+            existing = db.session.get(Claim, exc.existing_id)
         except Invalid as exc:
             with_errors(form, exc)
         else:
             flash(_("草稿已保存。请上传证明材料，齐全后提交申报。"), "success")
             return _to_claim(claim.id)
     status = 422 if form.errors else 200
-    page = render_template("claims/new.html", form=form, policy=policy, **amount_context(policy))
+    if existing is not None and request.method == "POST":
+        status = 409
+    page = render_template(
+        "claims/new.html", form=form, policy=policy, existing=existing, **amount_context(policy)
+    )
     return page, status
 
 
@@ -155,17 +164,23 @@ def act(claim_id: int):
     if not form.validate_on_submit():
         return render_claim(claim, 422, decision=form)
     trigger, version, payload = form.trigger.data, form.version.data, form.payload()
-    return _carry_out(
-        claim,
-        lambda: services.advance(current_user, claim.id, trigger, version=version, **payload),
-        decision=form,
-        done=_("已办理，申报状态已更新。"),
-    )
+    try:
+        services.advance(current_user, claim.id, trigger, version=version, **payload)
+    except Conflict as exc:
+        # Someone acted first, or the claim moved on: show it as it now stands, and keep
+        # what was typed in the form (against the version now shown) instead of losing it.
+        flash(_(STALE) if exc.code == "stale_version" else _(exc.message), "warning")
+        form.version.data = claim.version
+        return render_claim(claim, 409, decision=form)
+    except Invalid as exc:
+        return render_claim(claim, 422, decision=with_errors(form, exc))
+    flash(_("已办理，申报状态已更新。"), "success")
+    return _to_claim(claim.id)
 
 
 def _carry_out(claim, call, *, done: str, **form):
-    """Call one service. Field errors re-render the page around `form` (edit=, upload= or
-    decision=); a conflict (someone acted first, a state that no longer allows it) is
+    """Call one service. Field errors re-render the page around `form` (edit= or
+    upload=); a conflict (someone acted first, a state that no longer allows it) is
     flashed over the claim as it now stands."""
     try:
         call()

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from approvals.claims import decisions, signals
+from approvals import limits
+from approvals.audit.snapshot import decision_facts
+from approvals.claims import decisions, duplicates, evidence, signals
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.claims.permissions import can_edit, can_fire, can_view
+from approvals.claims.supplement import deadline_terms
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
 from approvals.money import fmt, parse_amount
 from approvals.notices import issue as notices
 from approvals.organisations.models import User
+from approvals.organisations.payee import frozen_payee_masked
+from approvals.organisations.profile import freeze_payee_at_payout
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
+from approvals.workflow.calendar import current_time
 from approvals.workflow.deadlines import due_at
 from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
 from approvals.workflow.guards import GuardContext
@@ -27,7 +33,7 @@ from approvals.workflow.spec import TransitionSpec
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 EDITABLE_STATES = ("draft", "returned")
-TITLE_MAX = 200
+TITLE_MAX = limits.PROJECT_TITLE
 
 
 def engine_for(name: str) -> Engine:
@@ -104,6 +110,7 @@ def create_claim(
     _raise_if(errors)
     engine = engine_for(policy.workflow)
     with transaction():
+        duplicates.lock_enterprise(actor.enterprise_id)  # one live claim per policy and year
         claim = Claim(
             workflow=engine.spec.name,
             workflow_version=engine.spec.version,
@@ -118,6 +125,7 @@ def create_claim(
         )
         db.session.add(claim)
         db.session.flush()
+        duplicates.refuse_second(claim)
         claim.number = f"{policy.call_year}-{policy.department.code}-{claim.id:06d}"
     return claim
 
@@ -172,7 +180,10 @@ def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind:
         errors["file"] = "文件内容不是 PDF、JPEG 或 PNG，请上传这三种格式之一"
     _raise_if(errors)
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "未命名"
-    with transaction():
+    # Under the claim's row lock, re-checked there: see approvals/claims/evidence.py.
+    with evidence.same_file_refused(), _stale_guard(), transaction():
+        claim = evidence.locked_claim(claim.id)
+        _editable(actor, claim)
         digest = store(current_app.config["STORAGE_DIR"], data)
         attachment = db.session.scalar(
             select(Attachment).where(
@@ -182,6 +193,7 @@ def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind:
             )
         )
         if attachment is None:  # the same file twice under one kind is kept once
+            evidence.mark_changed(claim)
             attachment = Attachment(
                 claim_id=claim.id,
                 kind=kind,
@@ -198,10 +210,13 @@ def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind:
 def remove_attachment(actor: User, claim_id: int, attachment_id: int) -> None:
     claim = get_visible(actor, claim_id)
     _editable(actor, claim)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.claim_id != claim.id:
-        raise NotFound("材料不存在")
-    with transaction():
+    with _stale_guard(), transaction():
+        claim = evidence.locked_claim(claim.id)
+        _editable(actor, claim)  # re-checked under the lock: a submission may have won
+        attachment = db.session.get(Attachment, attachment_id, populate_existing=True)
+        if attachment is None or attachment.claim_id != claim.id:
+            raise NotFound("材料不存在")
+        evidence.mark_changed(claim)
         db.session.delete(attachment)
 
 
@@ -220,21 +235,28 @@ class _stale_guard:
         return False
 
 
-def advance(actor: User, claim_id: int, trigger: str, *, version, **payload) -> Claim:
+def advance(
+    actor: User, claim_id: int, trigger: str, *, version, now: datetime | None = None, **payload
+) -> Claim:
     """Fire `trigger` on the claim for `actor`: permission, guards, version check, audit
-    event and notice, all in one transaction."""
+    event and notice, all in one transaction. `now` defaults to the application's clock."""
     claim = db.session.get(Claim, claim_id)
     if claim is None or (actor.role == "enterprise" and not can_view(actor, claim)):
         raise NotFound("申报不存在或无权查看")
     engine = engine_for(claim.workflow)
     if trigger not in engine.spec.triggers:
+        # No move named: nothing to be refused for, so a claim this actor may not see
+        # stays unseen (404) before the request is called malformed.
+        if not can_view(actor, claim):
+            raise NotFound("申报不存在或无权查看")
         raise Invalid(f"未知操作：{trigger}", fields={"trigger": "未知操作"})
     # Officials learn first whether the move is theirs at all (role, then department);
     # only then whether this claim is one they may see, and whether its state allows it.
     decision = can_fire(actor, claim, engine.spec.first(trigger))
     if not decision:
         raise Forbidden(decision.reason)
-    if not can_view(actor, claim):
+    # The system sees no claim; it reaches one only for a move the workflow gives it.
+    if not (can_view(actor, claim) or actor.role == "system"):
         raise NotFound("申报不存在或无权查看")
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid("请提供申报的版本号", fields={"version": "请提供版本号"})
@@ -248,8 +270,10 @@ def advance(actor: User, claim_id: int, trigger: str, *, version, **payload) -> 
         )
     clean, errors = decisions.validate(claim, candidates[0].requires, payload)
     _raise_if(errors)
-    now = utcnow()
+    now = now or current_time()
     ctx = GuardContext(today=now.astimezone(LOCAL).date())
+    if "supplement_days" in clean:  # the 补正期限, counted from the Beijing date of the return
+        clean.update(deadline_terms(clean["supplement_days"], ctx.today))
     with _stale_guard(), transaction():
         source = claim.state
         try:
@@ -273,6 +297,8 @@ def _apply(claim: Claim, engine: Engine, taken: TransitionSpec, clean: dict, now
         claim.approved_amount = clean["approved_amount"]
     if "payment_reference" in clean:
         claim.payment_reference = clean["payment_reference"]
+    if taken.trigger == "disburse":  # the event, the ledger and the notice name this account
+        freeze_payee_at_payout(claim)
     dest = engine.spec.states[taken.dest]
     if dest.queue == "finance":
         claim.reached_finance = True
@@ -280,6 +306,10 @@ def _apply(claim: Claim, engine: Engine, taken: TransitionSpec, clean: dict, now
         claim.reached_government = True
     if taken.dest == "submitted" and taken.trigger == "submit":
         claim.submitted_at = now
+        claim.supplement_due, claim.supplement_due_provisional = None, False
+    if "supplement_due" in clean:  # set before the notice that prints it is issued
+        claim.supplement_due = date.fromisoformat(clean["supplement_due"])
+        claim.supplement_due_provisional = clean["supplement_due_provisional"]
     claim.due_at = due_at(dest.deadline, claim.policy.call_year)
     claim.decided_at = now if dest.final else None
     claim.updated_at = now
@@ -302,6 +332,7 @@ def _record(claim, actor, taken, source, clean, now) -> ClaimEvent:
             "requested_amount": fmt(claim.requested_amount),
             "approved_amount": fmt(claim.approved_amount),
             "payment_reference": claim.payment_reference,
+            "payee": frozen_payee_masked(claim),
             "policy": {
                 "code": claim.policy.code,
                 "cap": fmt(claim.policy.cap),
@@ -309,6 +340,7 @@ def _record(claim, actor, taken, source, clean, now) -> ClaimEvent:
             },
             "evidence": [{"kind": a.kind, "sha256": a.sha256} for a in claim.attachments],
             "workflow": {"name": claim.workflow, "version": claim.workflow_version},
+            **decision_facts(claim, actor),
         },
     )
     db.session.add(event)

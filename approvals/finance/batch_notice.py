@@ -14,7 +14,7 @@ from approvals.extensions import db
 from approvals.finance.models import Batch
 from approvals.money import fmt
 from approvals.notices import render
-from approvals.notices.issue import new_verification_code, verify_url
+from approvals.notices.issue import full_name, new_verification_code, verify_url
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 from approvals.notices.qr import qr_data_uri
@@ -30,9 +30,23 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
     local = now.astimezone(LOCAL)
     sums = totals(batch)
     url = verify_url(code)
+    # The departments whose clauses are paid are told; the city government is copied.
+    departments = sorted({item.claim.policy.department for item in batch.items}, key=lambda d: d.id)
+    government = db.session.scalar(
+        select(Department).where(Department.code == current_app.config["GOVERNMENT_DEPARTMENT"])
+    )
     return {
         "number": number,
-        "issuer_name": issuer.name,
+        "issuer_name": full_name(issuer),
+        "heading": f"{full_name(issuer)}关于下达{batch.name}政策兑现资金拨付清单的通知",
+        "we": "我" + issuer.name[-1:],
+        "addressees": [full_name(d) for d in departments if d.id != issuer.id] or ["各有关部门"],
+        "cc": [full_name(government)] if government else [],
+        "contact_name": issuer.contact_name,
+        "contact_phone": issuer.contact_phone,
+        # 经市政府审定 is said only of the claims that went through the government's review.
+        "government": sum(1 for item in batch.items if item.claim.reached_government),
+        "all_accounts": all(item.payee_account for item in batch.items),
         "batch_name": batch.name,
         "issued_on": f"{local.year}年{local.month}月{local.day}日",
         "created": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -44,6 +58,8 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
         "rows": [
             {
                 "enterprise": item.claim.enterprise.name,
+                "claim_number": item.claim.number,
+                "via_government": item.claim.reached_government,
                 "policy": item.claim.policy.title_zh,
                 "funding_type": item.claim.policy.funding_type_label,
                 "amount": f"{item.amount:,.2f}",
@@ -51,7 +67,7 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
             }
             for item in batch.items
         ],
-        "seal": render.seal(issuer.name),
+        "seal": render.seal(full_name(issuer)),
         "verification_code": code,
         "verify_url": url,
         "qr_uri": qr_data_uri(url),
@@ -88,7 +104,8 @@ def issue_list(batch: Batch) -> Notice:
         facts={
             "kind": KIND,
             "number": number,
-            "issuer_name": issuer.name,
+            "issuer_name": context["issuer_name"],
+            "title": context["heading"],
             "batch_name": batch.name,
             "count": context["count"],
             "total_amount": fmt(context["total_amount"]),

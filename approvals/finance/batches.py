@@ -2,30 +2,36 @@
 
 Confirmation pays one item per transaction, each through advance() (its payout notice,
 its ledger rows, and the item marked paid, all in that one transaction). An item is
-taken under a row lock that other confirmers skip, so two people confirming at once
-share the work and never pay an item twice; a confirmation cut off half-way leaves
-the paid items paid and the rest pending, and confirming again resumes it.
+taken by locking its claim's row, which other confirmers skip, so two people confirming
+at once share the work and never pay an item twice; a confirmation cut off half-way
+leaves the paid items paid and the rest pending, and confirming again resumes it. A
+claim in a batch is paid through its batch only (ledger.pay refuses a direct disburse).
+Scaling changes what a batch item pays, never the claim's approved amount: the payout
+records the difference as a reduction (核减).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from approvals.claims import services
 from approvals.claims.models import Claim
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Invalid, NotFound
 from approvals.extensions import db
-from approvals.finance import prorata
+from approvals.finance import ledger, prorata
 from approvals.finance.budgets import FINANCE_ROLES, READER_ROLES, require
 from approvals.finance.models import Batch, BatchItem
 from approvals.money import parse_amount
 from approvals.organisations.models import User
+from approvals.organisations.profile import freeze_payee, payee_problem, unfreeze_payee
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
 
@@ -53,8 +59,20 @@ def payable_claims() -> list[Claim]:
     )
 
 
+class Exclusion(NamedTuple):
+    """A claim left out of a batch, and why."""
+
+    claim_id: int
+    number: str
+    reason: str
+
+
 def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
-    """A draft batch of the given approved claims: the year's next number (第N批)."""
+    """A draft batch of the given approved claims: the year's next number (第N批).
+
+    Each claim's payee account is frozen on it and on its batch item. A claim whose account
+    is missing or invalid is left out: `batch.excluded` lists those, each with the reason.
+    """
     require(actor, FINANCE_ROLES)
     ids = sorted({int(i) for i in claim_ids})
     if not ids:
@@ -66,6 +84,16 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
             refused = [c.number for c in claims if c.state != "approved"]
             if len(claims) != len(ids) or refused:
                 raise Invalid("只能编入待拨付（已审定）的申报：" + "、".join(map(str, refused)))
+            excluded = [
+                Exclusion(c.id, c.number, problem)
+                for c in claims
+                if (problem := payee_problem(c.enterprise))
+            ]
+            left_out = {e.claim_id for e in excluded}
+            claims = [c for c in claims if c.id not in left_out]
+            if not claims:
+                reasons = "；".join(f"{e.number}：{e.reason}" for e in excluded)
+                raise Invalid("所选申报均不能编入批次。" + reasons, fields={"claims": reasons})
             seq = (
                 db.session.scalar(select(func.max(Batch.seq)).where(Batch.year == year)) or 0
             ) + 1
@@ -73,18 +101,24 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
             db.session.add(batch)
             db.session.flush()
             for claim in claims:
+                payee = freeze_payee(claim)
                 db.session.add(
                     BatchItem(
                         batch_id=batch.id,
                         claim_id=claim.id,
                         approved_amount=claim.approved_amount,
                         amount=claim.approved_amount,
+                        payee_bank_name=payee.bank_name,
+                        payee_account=payee.account,
+                        payee_account_name=payee.account_name,
                         reference=f"{year}B{seq:02d}-{claim.id:06d}",
                     )
                 )
-    except IntegrityError as exc:
-        # Another batch took one of these claims, or this year's number, first.
+    except (IntegrityError, StaleDataError) as exc:
+        # Another batch took one of these claims (or froze its account), or this year's
+        # number, first.
         raise Conflict("有申报已编入其他批次或批次号已被占用，请刷新后重试") from exc
+    batch.excluded = excluded  # not stored: what the page tells the composer
     return batch
 
 
@@ -97,6 +131,7 @@ def remove_claim(actor: User, batch_id: int, claim_id: int) -> Batch:
         item = next((i for i in batch.items if i.claim_id == claim_id), None)
         if item is None:
             raise NotFound("该申报不在本批次中")
+        unfreeze_payee(item.claim)  # paid later, it goes to the account of that day
         batch.items.remove(item)
     return batch
 
@@ -162,28 +197,51 @@ def confirm(actor: User, batch_id: int) -> Batch:
 
 
 def _pay_next(actor: User, batch_id: int) -> bool:
-    """Disburse one pending item under a row lock; False when none is left to take."""
-    item = db.session.scalar(
-        select(BatchItem)
-        .where(BatchItem.batch_id == batch_id, BatchItem.status == "pending")
-        .order_by(BatchItem.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
-    )
-    if item is None:
+    """Disburse one pending item; False when none is left to take.
+
+    The claim row is locked first, in the order every payment takes (claim, budget, batch
+    item), so a direct `disburse` racing the confirmation can never deadlock with it.
+    Claims another confirmer holds are skipped; when only held ones are left, wait for the
+    next one: its holder either pays it (then it is seen paid) or is refused and lets go.
+    """
+    claim_id = _lock_next_claim(batch_id, skip_locked=True)
+    if claim_id is None:
+        claim_id = _lock_next_claim(batch_id, skip_locked=False)
+    if claim_id is None:
         db.session.rollback()  # end the read transaction
         return False
-    claim = db.session.get(Claim, item.claim_id, populate_existing=True)
+    item = db.session.scalar(
+        select(BatchItem)
+        .where(BatchItem.claim_id == claim_id)
+        .execution_options(populate_existing=True)
+    )
+    if item.status != "pending":  # paid by whoever held the claim before us
+        db.session.rollback()
+        return True
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    token = ledger.paying_item.set(item.id)
     try:
-        # advance() commits this transaction, which holds the item's lock until then.
+        # advance() commits this transaction, which holds the claim's lock until then.
         services.advance(
             actor, claim.id, "disburse", version=claim.version, payment_reference=item.reference
         )
     except BaseException:
         db.session.rollback()  # a refusal before advance()'s own transaction: drop the lock
         raise
+    finally:
+        ledger.paying_item.reset(token)
     return True
+
+
+def _lock_next_claim(batch_id: int, *, skip_locked: bool) -> int | None:
+    return db.session.scalar(
+        select(Claim.id)
+        .join(BatchItem, BatchItem.claim_id == Claim.id)
+        .where(BatchItem.batch_id == batch_id, BatchItem.status == "pending")
+        .order_by(BatchItem.id)
+        .limit(1)
+        .with_for_update(of=Claim, skip_locked=skip_locked)
+    )
 
 
 def _finish(actor: User, batch_id: int) -> Batch:
@@ -250,10 +308,10 @@ def payment_rows(batch: Batch) -> list[list]:
         rows.append(
             [
                 n,
-                ent.name,
+                item.payee_account_name or ent.name,
                 ent.credit_code,
-                ent.bank_name or "",
-                ent.bank_account or "",
+                item.payee_bank_name or "",  # frozen at composition, never the live profile
+                item.payee_account or "",
                 item.amount,
                 item.reference,
                 item.claim.number,

@@ -2,7 +2,8 @@
 
 Confirming a batch, starting a recovery, writing off, and finance's bulk actions first
 render one of these previews (count, total, payees); only a second POST carries them out.
-Nothing here changes a row: the preview reads, the service that follows acts.
+Nothing here changes a row: the preview reads, the service that follows acts. The words
+are the page's (built in a request, in the reader's language); the amounts are data.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from approvals.claims.models import Claim
@@ -89,18 +91,22 @@ def batch_confirmation(actor: User, batch_id: int) -> Preview:
         if item.status == "pending"
     ]
     preview = Preview(
-        title=f"确认拨付{batch.name}",
-        effect=(
-            "确认后逐项拨付并印发拨付通知书，最后印发批次清单（拨付批次清单）；资金拨付后不能撤回。"
-        ),
+        title=_("确认拨付%(batch)s", batch=batch.name),
+        effect=_("确认后逐项拨付并印发拨付通知书，最后印发拨付批次清单；资金拨付后不能撤回。"),
         amount_label="本批拨付（元）",
         lines=lines,
     )
     paid = len(batch.items) - len(lines)
     if paid:
-        preview.warnings.append(f"已拨付 {paid} 项，不会重复拨付；本次拨付其余 {len(lines)} 项。")
+        preview.warnings.append(
+            _(
+                "已拨付 %(paid)s 项，不会重复拨付；本次拨付其余 %(rest)s 项。",
+                paid=paid,
+                rest=len(lines),
+            )
+        )
     if any(line.note for line in lines):
-        preview.warnings.append("核减部分不再拨付：各项核定金额不变，核减金额记入拨付通知书。")
+        preview.warnings.append(_("核减部分不再拨付：各项核定金额不变，核减金额记入拨付通知书。"))
     return preview
 
 
@@ -120,10 +126,13 @@ def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Prev
             message = f"追回金额不能超过已拨付金额 {paid:,.2f} 元"
             raise Invalid(message, fields={"recovery_amount": message})
         return Preview(
-            title=f"启动追回：{claim.number}",
-            effect=(
-                f"向{claim.enterprise.name}追回资金（已拨付 {paid:,.2f} 元），"
-                f"追回原因：{reason}。确认后印发追回通知书。"
+            title=_("启动追回：%(number)s", number=claim.number),
+            effect=_(
+                "向%(payee)s追回资金（已拨付 %(paid)s 元），追回原因：%(reason)s。"
+                "确认后印发追回通知书。",
+                payee=claim.enterprise.name,
+                paid=f"{paid:,.2f}",
+                reason=reason,
             ),
             amount_label="应追回（元）",
             lines=[Line(claim.number, _payee(claim), due, "应追回")],
@@ -135,10 +144,13 @@ def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Prev
             raise Invalid("请填写核销原因", fields={"comment": "请填写核销原因"})
         left = recovery.outstanding_for(claim.id)
         return Preview(
-            title=f"核销：{claim.number}",
-            effect=(
-                f"核销{claim.enterprise.name}尚欠的 {left:,.2f} 元，核销原因：{reason}。"
-                "核销后不再追讨，追回案件以核销结案并印发核销通知书；此操作不可撤销。"
+            title=_("核销：%(number)s", number=claim.number),
+            effect=_(
+                "核销%(payee)s尚欠的 %(left)s 元，核销原因：%(reason)s。"
+                "核销后不再追讨，追回案件以核销结案并印发核销通知书；此操作不可撤销。",
+                payee=claim.enterprise.name,
+                left=f"{left:,.2f}",
+                reason=reason,
             ),
             amount_label="核销金额（元）",
             lines=[Line(claim.number, _payee(claim), left, "尚欠")],
@@ -189,8 +201,12 @@ def bulk_confirmation(
     ids = [claim_id for claim_id, _ in selected]
     claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id))
     return Preview(
-        title=f"批量办理：{label}",
-        effect=f"将对所选 {len(ids)} 项申报逐项执行“{label}”，每项各自印发通知书。",
+        title=_("批量办理：%(action)s", action=label),
+        effect=_(
+            "将对所选 %(count)s 项申报逐项执行“%(action)s”，每项各自印发通知书。",
+            count=len(ids),
+            action=label,
+        ),
         amount_label="核定金额（元）",
         lines=[Line(c.number, _payee(c), c.approved_amount or ZERO) for c in claims],
         facts=[(name, value) for name, value in facts if value],

@@ -1,15 +1,22 @@
 """The ledger: every transition that moves money writes its entries, inside advance().
 
 Reservation happens at finance approval, release when a reserved claim is sent back or
-rejected, payment at disbursement (a scaled-down payout releases the rest), recovery as
-repayments arrive. The budget row is locked (SELECT … FOR UPDATE) before it is read, so
+rejected, payment at disbursement, recovery as repayments arrive. A payout scaled down pro
+rata (按比例核减) settles the reservation partly as `pay` and partly as `reduce`: the
+department's approved amount (核定金额) is never rewritten, so per claim approved = paid +
+reduced always holds. The budget row is locked (SELECT … FOR UPDATE) before it is read, so
 two officers approving at once are served one after the other and the second sees what
 the first reserved; the CHECK constraint reserved + paid <= amount backs this up.
+
+Lock order, everywhere money moves: the claim row (advance() flushes it first), then the
+budget, then the batch item. A batch confirmation follows the same order, so it can never
+deadlock with a direct disbursement.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextvars import ContextVar
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,6 +30,10 @@ from approvals.finance.models import BatchItem, Budget, LedgerEntry
 ZERO = Decimal("0.00")
 # States in which an approved claim keeps its reservation; elsewhere it is released.
 HOLDING_STATES = ("government_review", "approved")
+REDUCTION_REASON = "专项资金不足，按比例核减，核减部分不再拨付"
+# The batch item that a batch confirmation is paying right now (set by batches._pay_next):
+# a claim in a batch is paid through its batch only, never by a direct `disburse`.
+paying_item: ContextVar[int | None] = ContextVar("paying_item", default=None)
 
 
 def locked_budget(policy_id: int, year: int) -> Budget | None:
@@ -34,7 +45,7 @@ def locked_budget(policy_id: int, year: int) -> Budget | None:
     )
 
 
-KINDS = ("reserve", "release", "pay", "recover")
+KINDS = ("reserve", "release", "pay", "reduce", "recover")
 
 
 def sums_by_kind(group, *where) -> dict:
@@ -50,8 +61,8 @@ def sums_by_kind(group, *where) -> dict:
 
 
 def held(sums: dict[str, Decimal]) -> Decimal:
-    """What entries still hold of a budget: reserved, less released and paid."""
-    return sums["reserve"] - sums["release"] - sums["pay"]
+    """What entries still hold of a budget: reserved, less released, paid and reduced."""
+    return sums["reserve"] - sums["release"] - sums["pay"] - sums["reduce"]
 
 
 def _claim_sums(claim_id: int) -> dict[str, Decimal]:
@@ -86,10 +97,8 @@ def _budget_of(claim) -> Budget:
     year = claim.policy.call_year
     budget = locked_budget(claim.policy_id, year)
     if budget is None:
-        raise Invalid(
-            f"政策“{claim.policy.title_zh}”{year}年度尚未安排预算（专项资金），不能复核通过",
-            fields={"budget": "未安排预算"},
-        )
+        message = f"政策“{claim.policy.title_zh}”{year}年度尚未安排预算（专项资金），不能复核通过"
+        raise Invalid(message, fields={"budget": message})
     return budget
 
 
@@ -97,10 +106,9 @@ def reserve(claim, event) -> None:
     amount = claim.approved_amount
     budget = _budget_of(claim)
     if amount > budget.remaining:
-        raise Invalid(
-            f"预算余额不足，剩余 {budget.remaining:,.2f} 元，本次需 {amount:,.2f} 元",
-            fields={"budget": f"剩余 {budget.remaining:,.2f} 元"},
-        )
+        # The whole sentence in the field too: pages show field messages, not the summary.
+        message = f"预算余额不足，剩余 {budget.remaining:,.2f} 元，本次需 {amount:,.2f} 元"
+        raise Invalid(message, fields={"budget": message})
     budget.reserved += amount
     _entry(budget, claim, event, "reserve", amount, "复核通过，占用预算")
 
@@ -112,10 +120,12 @@ def release(claim, event, amount: Decimal, note: str) -> None:
 
 
 def pay(claim, event) -> None:
-    """Disbursement: pay the batch's amount (or the approved amount), release any rest."""
+    """Disbursement: pay the batch's amount (or the approved amount); a scaled-down batch
+    amount records the rest as a reduction (核减) on the claim and in the ledger."""
     holding = reserved_for_claim(claim.id)
     if holding <= 0:
         raise Conflict("该申报未占用预算，不能拨付", code="not_reserved")
+    budget = _budget_of(claim)  # the claim row is already locked by advance()'s flush
     amount, batch_id = holding, None
     item = db.session.scalar(
         select(BatchItem)
@@ -124,21 +134,21 @@ def pay(claim, event) -> None:
         .execution_options(populate_existing=True)
     )
     if item is not None:
-        if item.status == "paid" or item.reference != claim.payment_reference:
+        if item.status == "paid" or paying_item.get() != item.id:
             raise Conflict(
                 f"该申报已编入{item.batch.name}拨付批次，只能通过确认该批次拨付",
                 code="in_batch",
             )
         amount, batch_id = item.amount, item.batch_id
         item.status, item.event_id, item.paid_at = "paid", event.id, event.at
-    budget = _budget_of(claim)
     budget.reserved -= holding
     budget.paid += amount
     _entry(budget, claim, event, "pay", amount, "拨付", batch_id)
+    claim.paid_amount = amount
     if amount < holding:
-        _entry(budget, claim, event, "release", holding - amount, "按比例核减，释放差额", batch_id)
-        # 核减 lowers the approved amount, so that the payout notice states what is paid.
-        claim.approved_amount = amount
+        _entry(budget, claim, event, "reduce", holding - amount, "按比例核减，不再拨付", batch_id)
+        # Set before the payout notice is issued (after this signal), which prints them.
+        claim.reduction, claim.reduction_reason = holding - amount, REDUCTION_REASON
 
 
 def recover(claim, event, amount: Decimal) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,6 +99,9 @@ class LedgerEntry(db.Model):
     amount: Mapped[Decimal]
     note: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The budget's hash chain (approvals.audit.chain): the entry before this one, and this one.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     budget: Mapped[Budget] = relationship()
     claim: Mapped[Claim] = relationship()
@@ -107,12 +109,6 @@ class LedgerEntry(db.Model):
     @property
     def kind_label(self) -> str:
         return LEDGER_KINDS[self.kind]
-
-
-@event.listens_for(LedgerEntry, "before_update")
-@event.listens_for(LedgerEntry, "before_delete")
-def _append_only(mapper, connection, target) -> None:
-    raise RuntimeError("ledger entries are append-only: add a correcting entry instead")
 
 
 class Batch(db.Model):

@@ -1,4 +1,8 @@
-"""Reconciliation: the ledger, the budgets, the claims and the batches tell one story."""
+"""Reconciliation: the ledger, the budgets, the claims and the batches tell one story.
+
+Per claim, the department's approved amount (核定金额) is accounted for in full: while the
+claim waits for payout it is all reserved; once paid, approved = paid + reduced (核减).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ class Balance:
     paid: Decimal
     recovered: Decimal
     approved_unpaid: Decimal  # Σ approved amounts of claims holding a reservation
-    claims_paid: Decimal  # Σ approved (after scaling) of claims paid
+    claims_paid: Decimal  # Σ paid amounts of claims paid
+    reduced: Decimal = ZERO  # Σ reductions (核减) recorded in the ledger
 
 
 @dataclass
@@ -39,44 +44,58 @@ class Report:
         return not self.problems
 
 
+def _claim_problems(claim: Claim, sums: dict[str, Decimal]) -> list[str]:
+    """What does not add up on one claim: approved = reserved, or = paid + reduced."""
+    problems = []
+    holding = held(sums)
+    approved = claim.approved_amount or ZERO
+    paid, reduced = sums["pay"], sums["reduce"]
+    if claim.state in HOLDING_STATES:
+        if holding != approved:
+            problems.append(f"已审批 {approved} 但占用 {holding}")
+    elif holding != 0:
+        problems.append(f"状态 {claim.state} 仍占用预算 {holding}")
+    if claim.state in PAID_STATES:
+        if paid + reduced != approved:
+            problems.append(f"核定 {approved} ≠ 拨付 {paid} + 核减 {reduced}")
+        if (claim.paid_amount or ZERO) != paid:
+            problems.append(f"申报记载拨付 {claim.paid_amount} 与台账拨付 {paid} 不符")
+        if (claim.reduction or ZERO) != reduced:
+            problems.append(f"申报记载核减 {claim.reduction} 与台账核减 {reduced} 不符")
+        if bool(claim.reduction) != bool(claim.reduction_reason):
+            problems.append("核减金额与核减原因须同时记载")
+    elif paid or reduced or claim.paid_amount or claim.reduction:
+        problems.append(f"状态 {claim.state} 却有拨付 {paid} 或核减 {reduced}")
+    return problems
+
+
 def check() -> Report:
     """Every budget's balances equal its ledger; every claim's entries match its state."""
     report = Report()
     by_claim = sums_by_kind(LedgerEntry.claim_id)
     by_budget = sums_by_kind(LedgerEntry.budget_id)
-    claims = db.session.scalars(select(Claim)).all()
+    claims = db.session.scalars(select(Claim).order_by(Claim.id)).all()
     items = {i.claim_id: i for i in db.session.scalars(select(BatchItem))}
     recoveries = {r.claim_id: r for r in db.session.scalars(select(Recovery))}
     per_policy_year: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for claim in claims:
         sums = by_claim[claim.id]
-        holding = held(sums)
+        problems = _claim_problems(claim, sums)
         key = (claim.policy_id, claim.policy.call_year)
         if claim.state in HOLDING_STATES:
             per_policy_year[key][0] += claim.approved_amount or ZERO
-            if holding != claim.approved_amount:
-                report.problems.append(
-                    f"{claim.number}: 已审批 {claim.approved_amount} 但占用 {holding}"
-                )
-        elif holding != 0:
-            report.problems.append(f"{claim.number}: 状态 {claim.state} 仍占用预算 {holding}")
         if claim.state in PAID_STATES:
-            per_policy_year[key][1] += claim.approved_amount
-            if sums["pay"] != claim.approved_amount:
-                report.problems.append(
-                    f"{claim.number}: 拨付 {sums['pay']} 与核定 {claim.approved_amount} 不符"
-                )
-        elif sums["pay"]:
-            report.problems.append(f"{claim.number}: 状态 {claim.state} 却有拨付 {sums['pay']}")
+            per_policy_year[key][1] += claim.paid_amount or ZERO
         item = items.get(claim.id)
         if item is not None and (item.status == "paid") != (claim.state in PAID_STATES):
-            report.problems.append(f"{claim.number}: 批次状态 {item.status} 与申报状态不符")
+            problems.append(f"批次状态 {item.status} 与申报状态不符")
         if item is not None and item.status == "paid" and item.amount != sums["pay"]:
-            report.problems.append(f"{claim.number}: 批次金额 {item.amount} 与拨付不符")
+            problems.append(f"批次金额 {item.amount} 与拨付不符")
         recovery = recoveries.get(claim.id)
         repaid = recovery.repaid if recovery else ZERO
         if sums["recover"] != repaid:
-            report.problems.append(f"{claim.number}: 追回 {sums['recover']} 与还款 {repaid} 不符")
+            problems.append(f"追回 {sums['recover']} 与还款 {repaid} 不符")
+        report.problems += [f"{claim.number}: {p}" for p in problems]
     for budget in db.session.scalars(select(Budget).order_by(Budget.id)):
         sums = by_budget[budget.id]
         reserved = held(sums)
@@ -105,6 +124,7 @@ def check() -> Report:
                 recovered=budget.recovered,
                 approved_unpaid=approved_unpaid,
                 claims_paid=claims_paid,
+                reduced=sums["reduce"],
             )
         )
     return report

@@ -31,7 +31,8 @@ DIMENSIONS = {
     "batch": "拨付批次",
     "year": "年度",
 }
-MONEY_HEADERS = ["申报项目数", "申报金额", "核定金额", "已拨付", "已追回"]
+# 核定 (the department's approved amount) = 已拨付 + 核减 once paid: three figures, never one.
+MONEY_HEADERS = ["申报项目数", "申报金额", "核定金额", "已拨付", "核减金额", "已追回"]
 
 
 @dataclass
@@ -58,11 +59,13 @@ def _claims() -> list[Claim]:
     )
 
 
-def _money_by_claim() -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    by_claim = sums_by_kind(LedgerEntry.claim_id, LedgerEntry.kind == "pay")
+def _money_by_claim() -> tuple[dict[int, Decimal], dict[int, Decimal], dict[int, Decimal]]:
+    """Paid, reduced (from the ledger) and recovered amounts per claim."""
+    by_claim = sums_by_kind(LedgerEntry.claim_id, LedgerEntry.kind.in_(("pay", "reduce")))
     paid = {claim_id: sums["pay"] for claim_id, sums in by_claim.items()}
+    reduced = {claim_id: sums["reduce"] for claim_id, sums in by_claim.items()}
     recovered = {r.claim_id: r.repaid for r in db.session.scalars(select(Recovery))}
-    return paid, recovered
+    return paid, reduced, recovered
 
 
 def _batch_names() -> dict[int, str]:
@@ -81,12 +84,12 @@ def claims_by_state() -> Table:
 
 
 def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> Table:
-    """Requested, approved, paid and recovered amounts grouped by one dimension.
+    """Requested, approved, paid, reduced and recovered amounts grouped by one dimension.
 
     `money` is what _money_by_claim() returns, read once when several tables are drawn.
     """
     claims = _claims() if claims is None else claims
-    paid, recovered = _money_by_claim() if money is None else money
+    paid, reduced, recovered = _money_by_claim() if money is None else money
     batches = _batch_names() if dimension == "batch" else {}
 
     def key_of(claim: Claim) -> str:
@@ -100,7 +103,7 @@ def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> T
             return batches.get(claim.id, "未编入批次")
         return f"{claim.policy.call_year}年度"
 
-    groups: dict[str, list] = defaultdict(lambda: [0, ZERO, ZERO, ZERO, ZERO])
+    groups: dict[str, list] = defaultdict(lambda: [0, ZERO, ZERO, ZERO, ZERO, ZERO])
     for claim in claims:
         row = groups[key_of(claim)]
         row[0] += 1
@@ -108,13 +111,17 @@ def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> T
         if claim.state in APPROVED_STATES:
             row[2] += claim.approved_amount
         row[3] += paid.get(claim.id, ZERO)
-        row[4] += recovered.get(claim.id, ZERO)
+        row[4] += reduced.get(claim.id, ZERO)
+        row[5] += recovered.get(claim.id, ZERO)
     table = Table(
         dimension,
         f"按{DIMENSIONS[dimension]}统计金额（元）",
         [DIMENSIONS[dimension], *MONEY_HEADERS],
         chart_column=4,
-        note="申报金额含已提交的全部申报；核定金额为已审定（待拨付及以后）的申报；草稿不计。",
+        note=(
+            "申报金额含已提交的全部申报；核定金额为已审定（待拨付及以后）的申报；"
+            "已拨付的申报核定金额 = 已拨付 + 核减金额（按比例核减，不再拨付）；草稿不计。"
+        ),
     )
     table.rows = [[k, *v] for k, v in sorted(groups.items())]
     if table.rows:
@@ -176,7 +183,7 @@ def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) ->
             ("资金拨付（3月底前）", "end-of-march", ("disburse",), claim.state in APPROVED_STATES),
         ]
         for label, rule, triggers, applies in checks:
-            if not applies or claim.state == "withdrawn":
+            if not applies or claim.state in ("withdrawn", "lapsed"):  # the enterprise gave up
                 continue
             due = RULES[rule](year)
             done = _first(claim.events, triggers)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from approvals.claims.models import Claim
 from approvals.errors import DomainError, NotFound
 from approvals.extensions import db
-from approvals.finance import batches, bp, budgets, recovery
+from approvals.finance import batches, bp, budgets, confirmations, recovery
 from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from approvals.limits import parse_id
 from approvals.web.access import roles_required
 
 READERS = ("finance", "government", "admin")
@@ -26,6 +27,40 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _flash_error(exc: DomainError) -> None:
     flash(exc.message, "error")
+
+
+def confirmed() -> bool:
+    """The second POST of an irreversible move: the first one only showed what it does."""
+    return request.form.get("confirmed") == "1"
+
+
+def render_confirmation(
+    preview: confirmations.Preview,
+    *,
+    action_url: str,
+    cancel_url: str,
+    carry: dict,
+    confirm_label: str,
+    problem: str | None = None,
+    choices: list[tuple[str, str]] | None = None,
+    status: int = 200,
+):
+    """The confirmation page: what will happen, and a form that POSTs it again, confirmed.
+
+    `carry` holds the fields of the first POST (a list for a repeated field); `choices`
+    are other actions the page may offer instead (value, label), re-shown first.
+    """
+    page = render_template(
+        "finance/confirm.html",
+        preview=preview,
+        action_url=action_url,
+        cancel_url=cancel_url,
+        carry=carry,
+        confirm_label=confirm_label,
+        problem=problem,
+        choices=choices or [],
+    )
+    return page, status
 
 
 @bp.get("/")
@@ -60,12 +95,14 @@ def set_budget():
 @roles_required("finance")
 def compose_batch():
     try:
-        ids = [int(v) for v in request.form.getlist("claim_id") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.form.getlist("claim_id")) if i is not None]
         batch = batches.compose(current_user, ids, request.form.get("note", ""))
     except DomainError as exc:
         _flash_error(exc)
         return redirect(url_for("finance.index"))
     flash(f"已编制{batch.name}拨付批次", "success")
+    for left_out in batch.excluded:
+        flash(f"未编入 {left_out.number}：{left_out.reason}", "warning")
     return redirect(url_for("finance.batch", batch_id=batch.id))
 
 
@@ -103,7 +140,16 @@ def remove_from_batch(batch_id, claim_id):
 @bp.post("/batches/<int:batch_id>/confirm")
 @roles_required("finance")
 def confirm_batch(batch_id):
+    back = url_for("finance.batch", batch_id=batch_id)
     try:
+        if not confirmed():
+            return render_confirmation(
+                confirmations.batch_confirmation(current_user, batch_id),
+                action_url=url_for("finance.confirm_batch", batch_id=batch_id),
+                cancel_url=back,
+                carry={},
+                confirm_label="确认拨付",
+            )
         found = batches.confirm(current_user, batch_id)
     except DomainError as exc:
         _flash_error(exc)
@@ -116,7 +162,7 @@ def confirm_batch(batch_id):
 
 
 @bp.get("/batches/<int:batch_id>/payment.<fmt>")
-@roles_required("finance", "admin")
+@roles_required("finance")  # the only file with account numbers in full: for who pays
 def payment_file(batch_id, fmt):
     found = batches.get_batch(current_user, batch_id)
     rows = batches.payment_rows(found)
@@ -158,6 +204,14 @@ def recoveries():
 def recovery_action(claim_id, action):
     form, version = request.form, request.form.get("version", type=int)
     try:
+        if action in ("start", "write_off") and not confirmed():
+            return render_confirmation(
+                confirmations.recovery_confirmation(current_user, claim_id, action, form),
+                action_url=url_for("finance.recovery_action", claim_id=claim_id, action=action),
+                cancel_url=url_for("finance.recoveries"),
+                carry={k: form.get(k, "") for k in ("amount", "reason", "version")},
+                confirm_label="确认启动追回" if action == "start" else "确认核销",
+            )
         if action == "start":
             recovery.start(
                 current_user, claim_id, form.get("amount"), form.get("reason"), version=version

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 from decimal import Decimal
 
-# Notice kinds, with the Chinese title printed on the notice.
+# Notice kinds, with the short Chinese name shown on claim pages (the printed title of a
+# notification is longer: see `notice_title`).
 KIND_TITLES: dict[str, str] = {
     "receipt": "受理回执",
     "withdrawal": "撤回确认书",
@@ -21,11 +22,34 @@ KIND_TITLES: dict[str, str] = {
     "repayment": "还款确认书",
     "recovery_closed": "追回结案通知书",
     "write_off": "核销通知书",
+    "lapse": "逾期未补正通知书",
 }
 
 
 # Titles of every issued document: the notices of transitions and the batch list.
 DOCUMENT_TITLES: dict[str, str] = {**KIND_TITLES, "batch_list": "拨付批次清单"}
+
+# Notifications are titled 发文机关 + 关于 + 事由 + 的通知 (GB/T 9704, 党政机关公文处理
+# 工作条例); receipts, confirmations, opinions and forms keep their form title.
+NOTIFICATION_SUBJECTS: dict[str, str] = {
+    "supplement": "补正{policy}申报材料",
+    "rejection": "{policy}申报不予支持",
+    "payout": "拨付{policy}兑现资金",
+    "recovery": "追回{policy}兑现资金",
+    "recovery_closed": "{policy}兑现资金追回结案",
+    "write_off": "核销{policy}未追回资金",
+    "lapse": "{policy}申报逾期未补正视为放弃申报",
+}
+FORM_TITLES: dict[str, str] = {"recognition": "{policy}申请认定表"}
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """One file of a submission, as the 受理回执 lists it."""
+
+    kind: str  # the evidence kind's label, e.g. 营业执照
+    filename: str
+    sha256_prefix: str  # the first 8 hex digits of its SHA-256
 
 
 @dataclass(frozen=True)
@@ -48,7 +72,89 @@ class NoticeFacts:
     payment_reference: str | None
     verification_code: str  # printed on the notice and encoded in the QR code
     verify_url: str  # absolute URL of the public verification page for this notice
+    # What follows was added for wording true to the path taken and for GB/T 9704;
+    # the defaults print a notice as before (stored facts without them still load).
+    issuer_full_name: str = ""  # 示范市经济贸易局; empty: issuer_name
+    letter: bool = True  # 信函格式 (to one enterprise); False: 文件格式 (to offices)
+    addressee: str = ""  # 主送; empty: the enterprise
+    cc: tuple[str, ...] = ()  # 抄送
+    contact_name: str = ""  # 附注: the issuer's contact person and telephone
+    contact_phone: str = ""
+    reviewer_name: str = ""  # full name of the department that reviewed the claim (初审)
+    # The transition this notice records, and whose queues it left and reached
+    # (workflow state tags: enterprise, department, finance, government).
+    trigger: str = ""
+    from_state: str = ""
+    to_state: str = ""
+    from_queue: str = ""
+    to_queue: str = ""
+    via_government: bool = False  # the claim has been through 市政府审定
+    resubmission: bool = False  # a submission after a return for supplement
+    submitted_at: datetime | None = None  # the last submission, if any
+    received: tuple[ReceivedFile, ...] = ()  # the files of a submission
+    basis_title: str = ""  # 关于推进工业提升发展的若干政策意见（试行）
+    basis_number: str = ""  # 市委发〔2026〕40号
+    basis_clause: str = ""  # 第三条
+    paid_amount: Decimal | None = None  # 实拨金额
+    reduction: Decimal | None = None  # 核减金额
+    reduction_reason: str | None = None
+    payee_bank_name: str | None = None
+    payee_account: str | None = None  # masked: **** **** 5678
+    payee_account_name: str | None = None
+    supplement_due: date | None = None  # 补正期限
+    supplement_days: int | None = None  # working days given
+    supplement_due_provisional: bool = False  # the year's calendar is not official yet
 
     @property
     def title(self) -> str:
         return KIND_TITLES[self.kind]
+
+    @property
+    def issuer(self) -> str:
+        """The issuing body's name as printed: in full where it is known."""
+        return self.issuer_full_name or self.issuer_name
+
+
+def notice_title(facts: NoticeFacts) -> str:
+    """The printed title: 示范市财政局关于拨付…兑现资金的通知, or the form's title."""
+    if facts.kind in NOTIFICATION_SUBJECTS:
+        subject = NOTIFICATION_SUBJECTS[facts.kind].format(policy=facts.policy_title)
+        return f"{facts.issuer}关于{subject}的通知"
+    if facts.kind in FORM_TITLES:
+        return FORM_TITLES[facts.kind].format(policy=facts.policy_title)
+    return KIND_TITLES[facts.kind]
+
+
+_DECIMALS = ("requested_amount", "approved_amount", "paid_amount", "reduction")
+_DATETIMES = ("issued_at", "submitted_at")
+
+
+def facts_to_json(facts: NoticeFacts) -> dict:
+    """The facts as stored in `notices.facts`; `facts_from_json` gives them back exactly."""
+    data = asdict(facts)
+    for name in _DECIMALS:
+        value = data[name]
+        data[name] = None if value is None else f"{value:.2f}"
+    for name in _DATETIMES:
+        data[name] = None if data[name] is None else data[name].isoformat()
+    data["supplement_due"] = facts.supplement_due.isoformat() if facts.supplement_due else None
+    data["cc"] = list(facts.cc)
+    data["received"] = [asdict(item) for item in facts.received]
+    data["title"] = notice_title(facts)  # for readers of the record; not an input
+    return data
+
+
+def facts_from_json(data: dict) -> NoticeFacts:
+    known = {field.name for field in fields(NoticeFacts)}
+    values = {key: value for key, value in data.items() if key in known}
+    for name in _DECIMALS:
+        if values.get(name) is not None:
+            values[name] = Decimal(values[name])
+    for name in _DATETIMES:
+        if values.get(name) is not None:
+            values[name] = datetime.fromisoformat(values[name])
+    if values.get("supplement_due"):
+        values["supplement_due"] = date.fromisoformat(values["supplement_due"])
+    values["cc"] = tuple(values.get("cc") or ())
+    values["received"] = tuple(ReceivedFile(**item) for item in values.get("received") or ())
+    return NoticeFacts(**values)

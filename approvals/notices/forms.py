@@ -5,10 +5,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from approvals import limits
+
 
 class LookupForm(FlaskForm):
     code = StringField(
-        "验证码", validators=[DataRequired("请输入通知书上的验证码"), Length(max=32)]
+        "验证码",
+        validators=[DataRequired("请输入通知书上的验证码"), Length(max=limits.VERIFICATION_CODE)],
     )
 
 

@@ -1,20 +1,24 @@
-"""Issue the notice of a transition: number it, render it once, store bytes and hash."""
+"""Issue the notice of a transition: number it, record its facts, render it once, store it."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from approvals.extensions import db
-from approvals.money import fmt
-from approvals.notices.facts import NoticeFacts
+from approvals.notices.addressing import Offices, address
+from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 from approvals.organisations.models import Department
+from approvals.organisations.payee import mask_account
+from approvals.policies.vocabulary import EVIDENCE_KINDS
+
+__all__ = ["facts_to_json", "full_name", "issue", "new_verification_code", "verify_url"]
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 # Verification codes avoid characters that read alike (0/O, 1/I/L).
@@ -28,6 +32,107 @@ def new_verification_code() -> str:
 
 def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
+
+
+def full_name(department: Department | None) -> str:
+    """The name printed on notices: the recorded full name, else the short one with the city
+    (市经贸局 → 示范市经贸局, the standard's short form with the city)."""
+    if department is None:
+        return ""
+    if department.full_name:
+        return department.full_name
+    city = current_app.config.get("CITY_NAME", "示范市")
+    name = department.name
+    if name.startswith(city):
+        return name
+    return city + (name[1:] if name.startswith("市") else name)
+
+
+def _office(code_setting: str) -> Department | None:
+    code = current_app.config[code_setting]
+    return db.session.scalar(select(Department).where(Department.code == code))
+
+
+def _role_of(issuer: Department) -> str:
+    if issuer.code == current_app.config["FINANCE_DEPARTMENT"]:
+        return "finance"
+    if issuer.code == current_app.config["GOVERNMENT_DEPARTMENT"]:
+        return "government"
+    return "department"
+
+
+def _resubmission(claim, event) -> bool:
+    from approvals.claims.models import ClaimEvent  # claims builds on notices, not back
+
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(ClaimEvent)
+        .where(
+            ClaimEvent.claim_id == claim.id,
+            ClaimEvent.trigger == event.trigger,
+            ClaimEvent.id < event.id,
+        )
+    )
+    return bool(earlier)
+
+
+def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
+    """What the wording needs to say only what is true for the path actually taken."""
+    spec = current_app.extensions["approvals.workflows"][claim.workflow].spec
+    states = spec.states
+    from_queue = states[event.from_state].queue if event.from_state in states else None
+    to_queue = states[event.to_state].queue if event.to_state in states else None
+    offices = Offices(
+        issuer=full_name(issuer),
+        reviewer=full_name(claim.policy.department),
+        finance=full_name(_office("FINANCE_DEPARTMENT")),
+        government=full_name(_office("GOVERNMENT_DEPARTMENT")),
+        issuer_role=_role_of(issuer),
+    )
+    addressing = address(kind, to_queue or "", offices, claim.enterprise.name)
+    payload = event.payload or {}
+    values = {
+        "issuer_full_name": offices.issuer,
+        "letter": addressing.letter,
+        "addressee": addressing.addressee,
+        "cc": addressing.cc,
+        "contact_name": issuer.contact_name or "",
+        "contact_phone": issuer.contact_phone or "",
+        "reviewer_name": offices.reviewer,
+        "trigger": event.trigger,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "from_queue": from_queue or "",
+        "to_queue": to_queue or "",
+        "via_government": bool(claim.reached_government),
+        "submitted_at": claim.submitted_at,
+        "basis_title": claim.policy.basis_title or "",
+        "basis_number": claim.policy.basis_number or "",
+        "basis_clause": claim.policy.basis_clause or "",
+    }
+    if kind == "receipt":
+        values["resubmission"] = _resubmission(claim, event)
+        values["received"] = tuple(
+            ReceivedFile(
+                kind=EVIDENCE_KINDS.get(a.kind, a.kind),
+                filename=a.filename,
+                sha256_prefix=a.sha256[:8],
+            )
+            for a in sorted(claim.attachments, key=lambda a: a.id)
+        )
+    if kind in ("supplement", "lapse"):
+        values["supplement_due"] = claim.supplement_due
+        days = payload.get("supplement_days")
+        values["supplement_days"] = int(days) if days is not None else None
+        values["supplement_due_provisional"] = bool(payload.get("supplement_due_provisional"))
+    if kind == "payout":
+        values["paid_amount"] = claim.paid_amount
+        values["reduction"] = claim.reduction
+        values["reduction_reason"] = claim.reduction_reason
+        values["payee_bank_name"] = claim.payee_bank_name
+        values["payee_account"] = mask_account(claim.payee_account) or None
+        values["payee_account_name"] = claim.payee_account_name
+    return values
 
 
 def issue(claim, event, kind: str, issuer: Department) -> Notice:
@@ -54,6 +159,7 @@ def issue(claim, event, kind: str, issuer: Department) -> Notice:
         payment_reference=claim.payment_reference if kind == "payout" else None,
         verification_code=code,
         verify_url=verify_url(code),
+        **_path_facts(claim, event, kind, issuer),
     )
     # Imported here: WeasyPrint is heavy, and commands that issue no notice need not load it.
     from approvals.notices.render import render_notice
@@ -76,11 +182,3 @@ def issue(claim, event, kind: str, issuer: Department) -> Notice:
     )
     db.session.add(notice)
     return notice
-
-
-def facts_to_json(facts: NoticeFacts) -> dict:
-    data = asdict(facts)
-    data["issued_at"] = facts.issued_at.isoformat()
-    data["requested_amount"] = fmt(facts.requested_amount)
-    data["approved_amount"] = fmt(facts.approved_amount)
-    return data

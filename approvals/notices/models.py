@@ -40,6 +40,10 @@ class Notice(db.Model):
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     facts: Mapped[dict] = mapped_column(db.JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A link of its claim's hash chain after its event, or a batch list's own chain
+    # (approvals.audit.chain); the hash covers the PDF's SHA-256.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     department: Mapped[Department] = relationship()
 

@@ -22,7 +22,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .facts import KIND_TITLES, NoticeFacts
+from .facts import KIND_TITLES, NoticeFacts, notice_title
 from .numerals import to_capital_yuan
 from .qr import qr_data_uri
 
@@ -235,16 +235,33 @@ def notice_context(facts: NoticeFacts) -> dict:
         raise ValueError("issued_at must be timezone-aware")
     local = issued_at.astimezone(SHANGHAI)
     comment = facts.comment or ""
+    submitted = facts.submitted_at.astimezone(SHANGHAI) if facts.submitted_at else None
     return {
         "facts": facts,
-        "issued_on": f"{local.year}年{local.month}月{local.day}日",
+        "heading": notice_title(facts),
+        "issued_on": chinese_date(local),
+        # the issuer speaking of itself: 我局, 我办
+        "we": "我" + (facts.issuer_name[-1:] or "局"),
+        "submitted_on": (
+            f"{chinese_date(submitted)}{submitted.hour}时{submitted.minute:02d}分"
+            if submitted
+            else None
+        ),
         "created": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "requested": amount(facts.requested_amount),
         "approved": None if facts.approved_amount is None else amount(facts.approved_amount),
+        "paid": None if facts.paid_amount is None else amount(facts.paid_amount),
+        "reduction": None if facts.reduction is None else amount(facts.reduction),
+        "supplement_due": chinese_date(facts.supplement_due) if facts.supplement_due else None,
         "comment_lines": [line.strip() for line in comment.splitlines() if line.strip()],
         "qr_uri": qr_data_uri(facts.verify_url),
-        "seal": seal(facts.issuer_name),
+        "seal": seal(facts.issuer),
     }
+
+
+def chinese_date(day) -> str:
+    """2026年3月15日: Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.1)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def amount(value: Decimal) -> Amount:

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 
 from approvals.notices.facts import DOCUMENT_TITLES
 from approvals.notices.forms import CompareForm, LookupForm
-from approvals.notices.verification import find_by_code, matches, normalise_code
+from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
 
 bp = Blueprint("notices", __name__)
 
@@ -24,8 +24,9 @@ def verify(code: str):
     notice = find_by_code(code)
     form = CompareForm()
     result = None
+    intact = record_holds(notice)
     if form.validate_on_submit():
-        result = matches(notice, form.file.data.read())
+        result = intact and matches(notice, form.file.data.read())
     issued = notice.issued_at.astimezone(ZoneInfo("Asia/Shanghai"))
     return render_template(
         "verify/notice.html",
@@ -35,4 +36,5 @@ def verify(code: str):
         issued_on=f"{issued.year}年{issued.month}月{issued.day}日",
         form=form,
         result=result,
+        intact=intact,
     )

@@ -29,6 +29,15 @@ def find_by_code(code: str) -> Notice:
     return notice
 
 
+def record_holds(notice: Notice) -> bool:
+    """The notice's record is intact: its stored PDF, its link and its claim's whole hash
+    chain (approvals/audit/chain.py). Without it no file is called genuine."""
+    from approvals.audit.check import notice_breaks
+
+    return not notice_breaks(notice)
+
+
 def matches(notice: Notice, data: bytes) -> bool:
-    """True only when `data` is byte for byte the PDF that was issued."""
-    return hashlib.sha256(data).hexdigest() == notice.sha256
+    """True only when `data` is byte for byte the PDF that was issued, and the record that
+    vouches for it holds."""
+    return hashlib.sha256(data).hexdigest() == notice.sha256 and record_holds(notice)

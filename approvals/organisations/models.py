@@ -11,13 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from approvals.db import utcnow
 from approvals.extensions import db
 
-ROLES = ("enterprise", "reviewer", "finance", "government", "admin")
+# `system` is the one account that takes the workflow's timed moves (the lapse of an overdue
+# supplement); it has no password and signs in nowhere.
+ROLES = ("enterprise", "reviewer", "finance", "government", "admin", "system")
 ROLE_LABELS = {
     "enterprise": "申报企业",
     "reviewer": "职能部门初审",
     "finance": "财政复核",
     "government": "市政府审定",
     "admin": "系统管理员",
+    "system": "系统",
 }
 
 
@@ -81,8 +84,12 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('enterprise', 'reviewer', 'finance', 'government', 'admin')",
+            "role IN ('enterprise', 'reviewer', 'finance', 'government', 'admin', 'system')",
             name="role_known",
+        ),
+        CheckConstraint(
+            "role <> 'system' OR (password_hash = '!' AND NOT active)",
+            name="system_cannot_sign_in",
         ),
         CheckConstraint(
             "(role = 'enterprise') = (enterprise_id IS NOT NULL)",
@@ -117,3 +124,44 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in session (web cookie) or API token, known to the server so that it can
+    be ended: on sign-out, a password change or reset, or the user's deactivation.
+
+    Only the SHA-256 of the random token is stored; the token itself lives in the signed
+    session cookie or the client's `Authorization` header."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (CheckConstraint("kind IN ('web', 'api')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # signout, password, deactivated, idle, expired
+    end_reason: Mapped[str] = mapped_column(String(16), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordReset(db.Model):
+    """A one-time link an administrator made for a user to set a new password: stored as
+    the SHA-256 of its token, expiring, used at most once."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from approvals.money import CENT, amount_error
+from approvals.money import CENT, amount_error, number_text
 
 RULE_TYPES = {
     "fixed": "定额奖励",
@@ -13,6 +14,7 @@ RULE_TYPES = {
     "loan_interest": "贷款贴息",
 }
 MAX_MONTHS = 120
+_WHOLE = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -116,22 +118,19 @@ def validate_inputs(rule: dict | None, raw) -> tuple[dict | None, dict]:
             else:
                 clean[field.name] = f"{amount:f}"
         elif field.kind == "percent":
-            try:
-                rate = Decimal(str(value).strip())
-                ok = (
-                    rate.is_finite()
-                    and 0 < rate <= 100
-                    and rate == rate.quantize(Decimal("0.0001"))
-                )
-            except (InvalidOperation, TypeError):
-                ok = False
-            if ok:
+            # Read from the text (number_text): Decimal("１２") and Decimal("1" * 40) pass or
+            # raise in ways a check by arithmetic does not see.
+            text = number_text(value) or ""
+            places = text.partition(".")[2].rstrip("0")
+            rate = Decimal(text) if text and len(places) <= 4 else None
+            if rate is not None and 0 < rate <= 100:
                 clean[field.name] = f"{rate.normalize():f}"
             else:
                 errors[field.name] = f"{field.label}：应为 0 至 100 之间的数，最多四位小数"
         else:
-            text = str(value).strip() if value is not None else ""
-            if text.isdigit() and 1 <= int(text) <= MAX_MONTHS:
+            # str.isdigit() accepts "²" and "٣", which int() then refuses: ASCII digits only.
+            text = number_text(value) or ""
+            if _WHOLE.fullmatch(text) and 1 <= int(text) <= MAX_MONTHS:
                 clean[field.name] = str(int(text))
             else:
                 errors[field.name] = f"{field.label}：应为 1 至 {MAX_MONTHS} 的整数"

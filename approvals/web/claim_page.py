@@ -6,18 +6,21 @@ from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.claims.duplicates import rivals_shown_to
 from approvals.claims.forms import (
     AttachmentForm,
     ClaimForm,
-    DecisionForm,
     amount_input_values,
     options,
 )
 from approvals.claims.services import EDITABLE_STATES, available_transitions
 from approvals.errors import DomainError
+from approvals.finance.claim_panel import finance_panel
 from approvals.notices.queries import notices_for
+from approvals.organisations.profile import payee_view
 from approvals.policies.amount_rules import describe, input_fields, maximum_for
 from approvals.policies.vocabulary import EVIDENCE_KINDS
+from approvals.web.decision import decision_form, needed_by
 
 
 def kind_choices(policy) -> list:
@@ -62,13 +65,13 @@ def with_errors(form, exc: DomainError):
 def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None):
     """Render the claim page; a form passed in (with its errors) replaces the blank one."""
     editable = claim.state in EDITABLE_STATES and current_user.role == "enterprise"
-    actions = []
+    money = finance_panel(current_user, claim)
+    actions, elsewhere = [], []
     for transition in available_transitions(current_user, claim):
-        if decision is not None and decision.trigger.data == transition.trigger:
-            form = decision
-        else:
-            form = DecisionForm(formdata=None, trigger=transition.trigger, version=claim.version)
-        actions.append((transition, form))
+        where = money.elsewhere(transition.trigger) if money else None
+        # Recovery and a batch's payout are done on finance pages that confirm first.
+        (elsewhere.append((transition, where)) if where else actions.append(transition))
+    decision = decision_form(claim, actions, decision)  # one form for every offered move
     if editable and edit is None:
         edit = ClaimForm(
             formdata=None,
@@ -86,10 +89,16 @@ def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=N
         edit=edit,
         upload=upload,
         actions=actions,
+        decision=decision,
+        needs=needed_by(actions),
+        group_claims=rivals_shown_to(current_user, claim),
         missing=[k for k in claim.policy.required_evidence if k not in present],
         notices=notices_for(claim.id),
         supplement=_last_return(claim),
         maximum=maximum_for(claim),
+        money=money,
+        elsewhere=elsewhere,
+        payee=payee_view(current_user, claim),
         **amount_context(claim.policy, claim.amount_inputs),
     )
     return page, status

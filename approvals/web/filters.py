@@ -10,6 +10,7 @@ from flask import current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from approvals.claims.supplement import deadline_of
 from approvals.errors import error_body, wants_json
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
@@ -75,8 +76,14 @@ def deadline(value: datetime | None) -> str:
     return date.fromordinal(value.astimezone(LOCAL).date().toordinal() - 1).isoformat()
 
 
-def money(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+def money(value: Decimal | str | None) -> str:
+    """Yuan with thousands separators; also the amounts stored as text (a batch's scaling)."""
+    return "—" if value is None else f"{Decimal(value):,.2f}"
+
+
+def percent(value: Decimal | str | None) -> str:
+    """A ratio as a percentage to two places, in Decimal: 0.7500000000 → 75.00%."""
+    return "—" if value is None else f"{Decimal(value) * 100:.2f}%"
 
 
 def filesize(size: int) -> str:
@@ -106,6 +113,7 @@ def template_helpers() -> dict:
         "next_step": next_step,
         "trigger_label": trigger_label,
         "is_overdue": is_overdue,
+        "supplement_deadline": deadline_of,  # 补正期限 with the working days left
         "dept_name": dept_name,
         "policy_title": policy_title,
         "evidence_label": lambda kind: _(EVIDENCE_KINDS.get(kind, kind)),
@@ -115,7 +123,13 @@ def template_helpers() -> dict:
     }
 
 
-_FILTERS = {"local_time": local_time, "deadline": deadline, "money": money, "filesize": filesize}
+_FILTERS = {
+    "local_time": local_time,
+    "deadline": deadline,
+    "money": money,
+    "percent": percent,
+    "filesize": filesize,
+}
 for _name, _filter in _FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
 

@@ -9,9 +9,11 @@ from flask_login import current_user
 from approvals.claims import queries
 from approvals.claims.forms import BatchForm, QueueFilterForm, options
 from approvals.claims.models import Claim
-from approvals.claims.services import advance
+from approvals.claims.services import advance, available_transitions
 from approvals.errors import DomainError
 from approvals.extensions import db
+from approvals.finance import confirmations
+from approvals.finance import routes as finance_routes
 from approvals.web import bp
 from approvals.web.access import OFFICIALS, roles_required, safe_next
 from approvals.web.filters import label, policy_title, state_name_label
@@ -39,10 +41,16 @@ def _filter_form() -> tuple[QueueFilterForm, queries.QueueFilter]:
     return form, chosen
 
 
-def _batch_form() -> BatchForm:
+def _batch_form(shown: list[Claim] | None = None) -> BatchForm:
+    """The bulk bar; on the queue page it offers only what some claim shown there allows
+    (the confirmation page then checks the selection: every claim must allow it)."""
     form = BatchForm()
     engine = current_app.extensions["approvals.workflows"]["enterprise_claim"]
-    form.trigger.choices = options([(t, label(engine.spec.first(t).label)) for t in BATCH_TRIGGERS])
+    triggers = BATCH_TRIGGERS
+    if shown is not None:
+        offered = {t.trigger for c in shown for t in available_transitions(current_user, c)}
+        triggers = tuple(t for t in BATCH_TRIGGERS if t in offered)
+    form.trigger.choices = options([(t, label(engine.spec.first(t).label)) for t in triggers])
     return form
 
 
@@ -55,7 +63,7 @@ def queue():
         current_user, chosen, after=request.args.get("after"), size=size
     )
     counts = queries.queue_counts(current_user, chosen.policy)
-    batch = _batch_form() if current_user.role == "finance" else None
+    batch = _batch_form(claims) if current_user.role == "finance" else None
     args = {k: v for k, v in request.args.items() if k != "after"}
     return render_template(
         "queue/queue.html",
@@ -71,19 +79,65 @@ def queue():
 @bp.post("/queue/batch")
 @roles_required("finance")
 def batch():
+    """First POST: what the action will do to the selection; second (confirmed) POST: do it."""
     form = _batch_form()
+    back = safe_next(request.form.get("next")) if request.form.get("next") else url_for("web.queue")
     if not form.validate_on_submit() or not form.selected():
         flash(_("请先勾选申报并选择批量操作。"), "error")
-    else:
-        payload = (
-            {"payment_reference": form.payment_reference.data}
-            if form.trigger.data == "disburse"
-            else {}
+        return redirect(back)
+    selected, trigger = form.selected(), form.trigger.data
+    # The server decides which actions suit every selected claim; others are refused.
+    why = confirmations.refusals(current_user, selected, BATCH_TRIGGERS)
+    if why[trigger] or not finance_routes.confirmed():
+        return _bulk_confirmation(form, why, back)
+    payload = (
+        {"payment_reference": form.payment_reference.data}
+        if trigger == "disburse"
+        else {"comment": form.comment.data}  # a finance approval's notice prints its opinion
+    )
+    for number, message, ok in fire_each(selected, trigger, payload):
+        flash(f"{number}：{message}", "success" if ok else "error")
+    return redirect(back)
+
+
+def _bulk_confirmation(form: BatchForm, why: dict, back: str):
+    trigger, selected = form.trigger.data, form.selected()
+    names = {c.value: c.label for c in form.trigger.choices}
+    common = [(t, names[t]) for t in BATCH_TRIGGERS if not why[t]]
+    problem = None
+    if why[trigger]:
+        refused = "；".join(f"{number}（{reason}）" for number, reason in why[trigger].items())
+        problem = _(
+            "“%(action)s”不能用于所选的全部申报：%(refused)s。",
+            action=names[trigger],
+            refused=refused,
         )
-        for number, message, ok in fire_each(form.selected(), form.trigger.data, payload):
-            flash(f"{number}：{message}", "success" if ok else "error")
-    return redirect(
-        safe_next(request.form.get("next")) if request.form.get("next") else url_for("web.queue")
+        problem += " " + (
+            _("所选申报都可执行的操作：%(actions)s。", actions="、".join(n for _t, n in common))
+            if common
+            else _("所选申报没有都可执行的批量操作，请分开办理。")
+        )
+    carry = {
+        "claims": [f"{claim_id}:{version}" for claim_id, version in selected],
+        "trigger": trigger,
+        "payment_reference": form.payment_reference.data or "",
+        "comment": form.comment.data or "",
+        "next": back,
+    }
+    return finance_routes.render_confirmation(
+        confirmations.bulk_confirmation(
+            current_user,
+            selected,
+            names[trigger],
+            [(_("复核意见"), form.comment.data), (_("拨付凭证号"), form.payment_reference.data)],
+        ),
+        action_url=url_for("web.batch"),
+        cancel_url=back,
+        carry=carry,
+        confirm_label=_("确认办理"),
+        problem=problem,
+        choices=common,
+        status=422 if problem else 200,
     )
 
 

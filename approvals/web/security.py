@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PAGE_POLICY = {
     "default-src": "'self'",
@@ -50,6 +51,11 @@ def is_https(app: Flask) -> bool:
 
 def init_app(app: Flask) -> None:
     https = is_https(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:
+        # Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-*
+        # headers; trusting exactly that many hops keeps per-address rate limits honest.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     talisman.init_app(
         app,
         # TLS ends at the reverse proxy, which redirects plain http; the app never does.

@@ -11,11 +11,8 @@ def mermaid(spec: WorkflowSpec, lang: str = "zh") -> str:
         lines.append(f"    {state.name}: {getattr(state.label, lang)}")
     for t in spec.transitions:
         roles = "/".join(t.roles)
-        guard = ""
-        if t.conditions:
-            guard = f" [{', '.join(t.conditions)}]"
-        elif t.unless:
-            guard = f" [not {', '.join(t.unless)}]"
+        guards = [*t.conditions, *(f"not {name}" for name in t.unless)]
+        guard = f" [{', '.join(guards)}]" if guards else ""
         for source in t.sources:
             lines.append(f"    {source} --> {t.dest}: {t.trigger} ({roles}){guard}")
     for state in spec.states.values():

@@ -84,11 +84,18 @@ class Engine:
             finally:
                 self.machine.remove_model(subject)
         if not moved:
-            raise GuardFailed(self.explain(record, candidates[0], ctx))
+            raise GuardFailed(self._closest(record, candidates, ctx))
         for t in candidates:
             if t.dest == record.state:
                 return t
         raise RuntimeError(f"{self.spec.name}: '{trigger}' moved to an undeclared state")
+
+    @classmethod
+    def _closest(cls, record, candidates: list[TransitionSpec], ctx) -> dict[str, str]:
+        """Explain the branch that came nearest: a guard that failed on the branch meant for
+        this record, not the routing guard of a branch it was never meant to take."""
+        reasons = [cls.explain(record, t, ctx) for t in candidates]
+        return min((r for r in reasons if r), key=len, default=reasons[0])
 
     @staticmethod
     def explain(record, transition: TransitionSpec, ctx: GuardContext) -> dict[str, str]:

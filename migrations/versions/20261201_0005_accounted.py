@@ -108,13 +108,6 @@ def upgrade():
             sa.Column("contact_email", sa.String(length=254), nullable=False, server_default="")
         )
         batch_op.add_column(sa.Column("account_name", sa.String(length=128), nullable=True))
-    # What was paid so far is what the ledger paid: recorded from here on as paid_amount.
-    op.execute(
-        "UPDATE claims SET paid_amount = (SELECT SUM(amount) FROM ledger_entries"
-        " WHERE ledger_entries.claim_id = claims.id AND kind = 'pay')"
-        " WHERE EXISTS (SELECT 1 FROM ledger_entries"
-        " WHERE ledger_entries.claim_id = claims.id AND kind = 'pay')"
-    )
 
     with op.batch_alter_table("policies", schema=None) as batch_op:
         batch_op.add_column(

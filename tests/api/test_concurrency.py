@@ -74,17 +74,19 @@ def test_two_reviewers_deciding_at_once_one_wins(seeded, api, submitted_claim):
     assert len(claim["history"]) == 2 and len(claim["notices"]) == 2
 
 
-def test_notice_numbers_have_no_gaps_or_duplicates_under_concurrency(seeded, api):
-    ent = api("ent_huadong")
+def test_notice_numbers_have_no_gaps_or_duplicates_under_concurrency(seeded, api, make_enterprise):
     ids = []
-    for i in range(12):
+    for i in range(12):  # one claim per enterprise and policy: twelve enterprises
+        username = make_enterprise()
+        ent = api(username)
         claim = ent.create_claim("JMJ-PLAN", "1000.00", f"项目{i}")
         ent.attach(claim["id"], "business_licence")
         ent.attach(claim["id"], "project_plan")
-        ids.append((claim["id"], claim["version"]))
+        version = ent.claim(claim["id"]).json["version"]  # each upload changed it
+        ids.append((username, claim["id"], version))
 
-    def submit(cid, version):
-        return lambda: services.advance(_actor("ent_huadong"), cid, "submit", version=version).state
+    def submit(username, cid, version):
+        return lambda: services.advance(_actor(username), cid, "submit", version=version).state
 
     results = _run_at_once(seeded, [submit(*claim) for claim in ids])
     assert results == ["submitted"] * len(ids), results

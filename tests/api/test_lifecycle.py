@@ -18,7 +18,7 @@ def test_direct_payout_path(api, submitted_claim):
     )
     assert res.status_code == 200, res.json
     assert (res.json["state"], res.json["approved_amount"]) == ("finance_review", "100000.00")
-    res = finance.fire(submitted_claim, "finance_approve")
+    res = finance.fire(submitted_claim, "finance_approve", comment="同意")
     assert res.json["state"] == "approved"  # JMJ-PLAN is paid by finance directly
     res = finance.fire(submitted_claim, "disburse", payment_reference="BOC-2027-0001")
     assert res.status_code == 200, res.json
@@ -116,7 +116,10 @@ def at_government(api):
         ent.attach(claim["id"], kind)
     assert ent.fire(claim["id"], "submit").status_code == 200
     api("reviewer_jmj").fire(claim["id"], "dept_approve", approved_amount="1200000", comment="同意")
-    assert api("finance").fire(claim["id"], "finance_approve").json["state"] == "government_review"
+    assert (
+        api("finance").fire(claim["id"], "finance_approve", comment="同意").json["state"]
+        == "government_review"
+    )
     return claim["id"]
 
 

@@ -124,7 +124,7 @@ def test_token_says_role(api):
 
 
 def test_lists_show_what_reached_each_office(api, submitted_claim):
-    draft = api("ent_huadong").create_claim()["id"]
+    draft = api("ent_huadong").create_claim("KJJ-HITECH", "1000.00")["id"]  # another policy
     ids = lambda who: [c["id"] for c in api(who).get("/api/v1/claims").json["items"]]  # noqa: E731
     assert ids("ent_huadong") == [draft, submitted_claim]  # newest first
     assert ids("reviewer_jmj") == [submitted_claim]

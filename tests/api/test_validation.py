@@ -157,8 +157,9 @@ def test_officials_cannot_file_claims(api):
 
 
 def test_body_must_be_json_object(api):
+    """A body the endpoint cannot read at all is a 400; wrong values in an object are 422."""
     res = api("ent_huadong").post("/api/v1/claims", json=["not", "an", "object"])
-    _error(res, 422, "invalid")
+    assert _error(res, 400, "bad_request")["fields"] == {"body": "应为 JSON 对象"}
 
 
 def test_upload_that_is_not_really_a_pdf_is_refused(api):

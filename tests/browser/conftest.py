@@ -28,21 +28,29 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The application the live server serves (SQLite file, demo data). A test reaches its
+    database through `live_app.app_context()` only for what no page does yet (an
+    administrator's step) or to prepare other people's claims through the API."""
     tmp = tmp_path_factory.mktemp("live")
     app = create_app(base_config(tmp, f"sqlite:///{tmp / 'live.sqlite3'}"))
     with app.app_context():
         db.create_all()
         seed(DEMO)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
     server.server_close()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +109,17 @@ def shoot(page, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
+
+
+def fill_profile(page, name: str, bank_account: str, bank_name: str = "中国工商银行城东支行"):
+    """The enterprise fills its 企业信息 from the menu: contact and payee account in its name."""
+    page.click("nav.mainnav a:text-is('企业信息')")
+    page.fill("#legal_representative", "王建国")
+    page.fill("#contact_name", "王经理")
+    page.fill("#contact_phone", "13905710088")
+    page.fill("#contact_email", "caiwu@example.cn")
+    page.fill("#bank_name", bank_name)
+    page.fill("#bank_account", bank_account)
+    page.fill("#account_name", name)
+    page.click("main form button[type=submit]")
+    page.locator(".flash-success", has_text="企业信息已保存").wait_for()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from approvals.organisations.credit_code import make_credit_code
-from tests.browser.conftest import shoot
+from tests.browser.conftest import fill_profile, shoot
 from tests.conftest import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.browser
@@ -23,9 +23,9 @@ def sign_in(page, username, password=PASSWORD):
 
 
 def act(page, trigger, **fields):
-    """Fill the fields of one action on the claim page and take it."""
+    """Fill the claim page's decision form and take one of its moves."""
     for name, value in fields.items():
-        page.fill(f"#{trigger}-{name}", value)
+        page.fill(f"#decision-{name}", value)
     page.click(f"button[value={trigger}]")
 
 
@@ -51,11 +51,12 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     ent.fill("#credit_code", make_credit_code("91330100MA2H9J0K1"))
     ent.fill("#username", "dongfang")
     ent.fill("#display_name", "王经理")
-    ent.fill("#password", "secret-pass")
-    ent.fill("#confirm", "secret-pass")
+    ent.fill("#password", "secret-pass-2026")
+    ent.fill("#confirm", "secret-pass-2026")
     shoot(ent, "01-sign-up")
     ent.click("main button[type=submit]")
     expect(ent.locator("h1")).to_have_text("我的申报")
+    fill_profile(ent, "东方智造科技有限公司", "6217 0000 1234 5678")  # nothing is paid without it
     ent.goto("/policies")
     shoot(ent, "02-policies")
     ent.click("a[href='/claims/new?policy=JMJ-INFRA']")
@@ -76,7 +77,7 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     expect(reviewer).to_have_url(re.compile(r"/queue$"))
     shoot(reviewer, "04-reviewer-queue")
     open_from_queue(reviewer, number)
-    reviewer.fill("#return_for_supplement-comment", "请补充贷款银行出具的付息清单")
+    reviewer.fill("#decision-comment", "请补充贷款银行出具的付息清单")
     shoot(reviewer, "05-review-page")
     act(reviewer, "return_for_supplement")
     expect(reviewer.locator(".page-head .state")).to_contain_text("待补正")
@@ -86,7 +87,7 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     ent.click("a[hreflang=en]")
     expect(ent.locator("nav a").first).to_have_text("My claims")
     ent.click(f'table a:text-is("{number}")')
-    expect(ent.locator(".callout")).to_contain_text("请补充贷款银行出具的付息清单")
+    expect(ent.locator(".callout:has(.comment)")).to_contain_text("请补充贷款银行出具的付息清单")
     upload(ent, tmp_path, "interest_voucher", "付息清单.pdf")
     shoot(ent, "06-returned-in-english")
     act(ent, "submit")
@@ -103,7 +104,7 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     gov = person()
     sign_in(gov, "gov")
     open_from_queue(gov, number)
-    act(gov, "gov_approve")
+    act(gov, "gov_approve", comment="同意")
     expect(gov.locator(".page-head .state")).to_contain_text("待拨付")
 
     # Finance disburses from its queue, choosing the claim among those awaiting payout.
@@ -113,6 +114,8 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     finance.fill("#payment_reference", "CZ-2026-0088")
     shoot(finance, "07-finance-batch")
     finance.click("#batch .batch-bar button")
+    expect(finance.locator("#confirm-count")).to_have_text("1")  # checked before it is done
+    finance.click("#confirm-do")
     expect(finance.locator(".flashes")).to_contain_text("已拨付")
 
     # The enterprise sees the payout and downloads the payout notice.

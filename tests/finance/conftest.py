@@ -40,8 +40,18 @@ def fast_notices(monkeypatch):
 
 
 @pytest.fixture
-def claims(seeded, fast_notices):
-    """claims(n, to="approved", policy=…, amount=…, inputs=…) → claim ids in that state."""
+def claims(seeded, fast_notices, make_enterprise):
+    """claims(n, to="approved", policy=…, amount=…, inputs=…) → claim ids in that state.
+
+    The first claim under a policy is `ent`'s; the others come from new enterprises, since
+    an enterprise holds one live claim per policy and year."""
+    used = set()
+
+    def claimant(ent: str, policy: str) -> str:
+        if (ent, policy) in used:
+            return make_enterprise()
+        used.add((ent, policy))
+        return ent
 
     def make(
         n=1, to="approved", policy="JMJ-PLAN", amount="1000.00", inputs=None, ent="ent_huadong"
@@ -51,25 +61,26 @@ def claims(seeded, fast_notices):
             pol = db.session.scalar(select(Policy).filter_by(code=policy))
             reviewer = REVIEWERS[pol.department.code]
             for i in range(n):
-                claim = services.create_claim(actor(ent), policy, f"项目{i + 1}", amount, inputs)
+                by = claimant(ent, policy)
+                claim = services.create_claim(actor(by), policy, f"项目{i + 1}", amount, inputs)
                 for kind in pol.required_evidence:
-                    services.add_attachment(actor(ent), claim.id, PDF_BYTES, "证明.pdf", kind)
+                    services.add_attachment(actor(by), claim.id, PDF_BYTES, "证明.pdf", kind)
                 cid = claim.id
                 steps = [
-                    ("submitted", ent, "submit", {}),
+                    ("submitted", by, "submit", {}),
                     (
                         "finance_review",
                         reviewer,
                         "dept_approve",
                         {"approved_amount": amount, "comment": "同意"},
                     ),
-                    ("approved", "finance", "finance_approve", {}),
+                    ("approved", "finance", "finance_approve", {"comment": "同意"}),
                     ("disbursed", "finance", "disburse", {"payment_reference": f"REF-{cid}"}),
                 ]
                 for reached, who, trigger, payload in steps:
                     fire(who, cid, trigger, **payload)
                     if reached == "approved" and pol.requires_government_approval:
-                        fire("gov", cid, "gov_approve")
+                        fire("gov", cid, "gov_approve", comment="同意")
                     if reached == to:
                         break
                 ids.append(cid)
@@ -92,6 +103,23 @@ def budget_of(app, policy: str) -> Budget:
         budget = db.session.scalar(select(Budget).filter_by(policy_id=pol.id, year=pol.call_year))
         db.session.expunge(budget)
         return budget
+
+
+def signed_in(app, username: str, *, csrf: bool = False):
+    """A test client signed in as `username` through a real server-side session, without
+    going through the sign-in form (CSRF off unless asked for)."""
+    from approvals.organisations import sessions
+    from approvals.organisations.routes import SESSION_KEY
+
+    app.config["WTF_CSRF_ENABLED"] = csrf
+    client = app.test_client()
+    with app.app_context():
+        user = actor(username)
+        user_id, token = user.id, sessions.start(user, "web")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session[SESSION_KEY] = token
+    return client
 
 
 def reconciles(app) -> None:

@@ -14,7 +14,7 @@ from approvals.extensions import db
 from approvals.finance import batches
 from approvals.finance.models import Batch, LedgerEntry
 from approvals.notices.models import Notice
-from tests.finance.conftest import actor, budget_of, reconciles
+from tests.finance.conftest import actor, budget_of, reconciles, signed_in
 
 
 def _compose(app, ids):
@@ -132,11 +132,7 @@ def test_interrupted_batch_resumes_and_pays_each_claim_exactly_once(seeded, clai
 def test_payment_file_as_csv_and_xlsx(seeded, claims):
     ids = claims(2, to="approved", amount="1234.50")
     batch_id = _compose(seeded, ids)
-    client = seeded.test_client()
-    with seeded.app_context():
-        finance_id = actor("finance").id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(finance_id)
+    client = signed_in(seeded, "finance")
     res = client.get(f"/finance/batches/{batch_id}/payment.csv")
     assert res.status_code == 200
     rows = list(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
@@ -160,9 +156,5 @@ def test_payment_file_as_csv_and_xlsx(seeded, claims):
 
 def test_payment_file_is_for_finance_only(seeded, claims):
     batch_id = _compose(seeded, claims(1, to="approved"))
-    client = seeded.test_client()
-    with seeded.app_context():
-        ent_id = actor("ent_huadong").id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(ent_id)
+    client = signed_in(seeded, "ent_huadong")
     assert client.get(f"/finance/batches/{batch_id}/payment.csv").status_code == 403

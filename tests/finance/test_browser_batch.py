@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 # The browser suite's live server and Chromium, reused as they are.
-from tests.browser.conftest import browser, live_server, person  # noqa: F401
+from tests.browser.conftest import browser, live_app, live_server, person  # noqa: F401
 from tests.conftest import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,8 @@ def _api(page, username):
     return {"Authorization": f"Bearer {res.json()['token']}"}
 
 
-def _approved_claim(page, title, amount):
-    ent, reviewer, finance = (_api(page, u) for u in ("ent_huadong", "reviewer_jmj", "finance"))
+def _approved_claim(page, enterprise, title, amount):
+    ent, reviewer, finance = (_api(page, u) for u in (enterprise, "reviewer_jmj", "finance"))
     claim = page.request.post(
         "/api/v1/claims",
         headers=ent,
@@ -40,7 +40,7 @@ def _approved_claim(page, title, amount):
     steps = [
         (ent, {"trigger": "submit"}),
         (reviewer, {"trigger": "dept_approve", "approved_amount": amount, "comment": "同意"}),
-        (finance, {"trigger": "finance_approve"}),
+        (finance, {"trigger": "finance_approve", "comment": "同意"}),
     ]
     for headers, body in steps:
         version = page.request.get(f"/api/v1/claims/{claim['id']}", headers=headers).json()
@@ -56,8 +56,9 @@ def _approved_claim(page, title, amount):
 def test_finance_builds_confirms_and_downloads_a_batch(person):  # noqa: F811
     page = person()
     numbers = [
-        _approved_claim(page, "智能制造平台规划", "120000.00"),
-        _approved_claim(page, "园区配套规划", "35000.50"),
+        # One live claim per policy and enterprise: the two come from the two demo enterprises.
+        _approved_claim(page, "ent_huadong", "智能制造平台规划", "120000.00"),
+        _approved_claim(page, "ent_jiangnan", "园区配套规划", "35000.50"),
     ]
     page.goto("/signin")
     page.fill("#username", "finance")
@@ -70,6 +71,9 @@ def test_finance_builds_confirms_and_downloads_a_batch(person):  # noqa: F811
     assert "第一批" in page.locator("h1").inner_text()
     assert page.locator("#batch-total").inner_text() == "155,000.50"
     page.click("#confirm-batch")
+    # What will be paid is shown first: count, total, payees; the second button pays.
+    assert page.locator("#confirm-total").inner_text().startswith("155,000.50")
+    page.click("#confirm-do")
     assert "已拨付" in page.locator("h1").inner_text()
     with page.expect_download() as download:
         page.click("text=支付文件 CSV")
@@ -77,6 +81,6 @@ def test_finance_builds_confirms_and_downloads_a_batch(person):  # noqa: F811
     rows = list(csv.reader(io.StringIO(text)))
     assert [r[7] for r in rows[1:]] == numbers
     assert [r[5] for r in rows[1:]] == ["120000.00", "35000.50"]
-    assert all(r[4] == "6222020200012345678" for r in rows[1:])
+    assert [r[4] for r in rows[1:]] == ["6222020200012345678", "6227000012345678901"]
     page.goto("/finance/reports")
     assert page.locator("svg.chart").count() >= 6

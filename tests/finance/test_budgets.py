@@ -33,7 +33,7 @@ def test_approval_beyond_the_budget_is_refused_with_what_remains(seeded, claims)
     with seeded.app_context():
         events = len(db.session.get(Claim, cid).events)
         with pytest.raises(Invalid, match=r"预算余额不足，剩余 50,000\.00 元"):
-            fire("finance", cid, "finance_approve")
+            fire("finance", cid, "finance_approve", comment="同意")
         claim = db.session.get(Claim, cid, populate_existing=True)
         assert claim.state == "finance_review" and len(claim.events) == events
         assert (
@@ -54,7 +54,7 @@ def test_approval_of_exactly_what_remains_is_allowed(seeded, claims):
 def test_the_api_says_how_much_is_left(api, seeded, claims):
     set_budget(seeded, "JMJ-PLAN", "500.00")
     [cid] = claims(1, to="finance_review", amount="1000.00")
-    res = api("finance").fire(cid, "finance_approve")
+    res = api("finance").fire(cid, "finance_approve", comment="同意")
     assert res.status_code == 422
     assert res.json["error"]["message"] == "预算余额不足，剩余 500.00 元，本次需 1,000.00 元"
 
@@ -65,8 +65,8 @@ def test_government_send_back_and_rejection_release_the_reservation(seeded, clai
     # An approved claim keeps its reservation; take two others to government review.
     c, d = claims(2, to="finance_review", policy="JMJ-INFRA", amount="30000.00")
     with seeded.app_context():
-        fire("finance", c, "finance_approve")
-        fire("finance", d, "finance_approve")
+        fire("finance", c, "finance_approve", comment="同意")
+        fire("finance", d, "finance_approve", comment="同意")
         assert budget_of(seeded, "JMJ-INFRA").reserved == Decimal("160000.00")
         fire("gov", c, "gov_send_back", comment="请补充意见")
         fire("gov", d, "gov_reject", comment="不符合条件")
@@ -76,7 +76,7 @@ def test_government_send_back_and_rejection_release_the_reservation(seeded, clai
     assert kinds == ["reserve", "release"]
     assert budget_of(seeded, "JMJ-INFRA").reserved == Decimal("100000.00")
     with seeded.app_context():
-        fire("finance", c, "finance_approve")  # re-approved: reserved again
+        fire("finance", c, "finance_approve", comment="同意")  # re-approved: reserved again
     assert budget_of(seeded, "JMJ-INFRA").reserved == Decimal("130000.00")
     reconciles(seeded)
 
@@ -85,7 +85,7 @@ def test_policy_without_a_budget_cannot_be_approved(seeded, claims, make_policy)
     code = make_policy(required_evidence=[])
     [cid] = claims(1, to="finance_review", policy=code)
     with seeded.app_context(), pytest.raises(Invalid, match="尚未安排预算"):
-        fire("finance", cid, "finance_approve")
+        fire("finance", cid, "finance_approve", comment="同意")
 
 
 def test_ledger_entries_cannot_be_changed_or_deleted(seeded, claims):

@@ -22,7 +22,7 @@ def test_concurrent_approvals_never_exceed_the_budget(seeded, claims):
     ids = claims(24, to="finance_review", amount="1000.00")
 
     def approve(cid):
-        return lambda: fire("finance", cid, "finance_approve").state
+        return lambda: fire("finance", cid, "finance_approve", comment="同意").state
 
     results = run_at_once(seeded, [approve(cid) for cid in ids])
     approved = [r for r in results if r == "approved"]

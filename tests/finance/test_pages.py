@@ -5,19 +5,13 @@ from sqlalchemy import select
 
 from approvals.extensions import db
 from approvals.finance.models import Batch
-from tests.finance.conftest import actor
+from tests.finance.conftest import signed_in
 
 PAGES = ["/finance/", "/finance/recoveries", "/finance/reports"]
 
 
 def _client(app, username):
-    client = app.test_client()
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        user_id = actor(username).id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-    return client
+    return signed_in(app, username)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +43,9 @@ def test_finance_builds_scales_and_confirms_a_batch_through_the_pages(seeded, cl
     )
     page = client.get(f"/finance/batches/{batch_id}").get_data(as_text=True)
     assert "按比例核减" in page and "+0.01" in page and "200.00" in page
-    client.post(f"/finance/batches/{batch_id}/confirm")
+    page = client.post(f"/finance/batches/{batch_id}/confirm").get_data(as_text=True)
+    assert "请核对后确认" in page and "200.00" in page  # shown first, nothing paid yet
+    client.post(f"/finance/batches/{batch_id}/confirm", data={"confirmed": "1"})
     page = client.get(f"/finance/batches/{batch_id}").get_data(as_text=True)
     assert "已拨付" in page and "批次清单" in page
     assert client.get(f"/finance/batches/{batch_id}/list.pdf").data.startswith(b"%PDF")
@@ -64,6 +60,8 @@ def test_government_reads_batches_but_cannot_confirm(seeded, claims):
     gov = _client(seeded, "gov")
     assert gov.get(f"/finance/batches/{batch_id}").status_code == 200
     assert gov.post(f"/finance/batches/{batch_id}/confirm").status_code == 403
+    confirmed = {"confirmed": "1"}
+    assert gov.post(f"/finance/batches/{batch_id}/confirm", data=confirmed).status_code == 403
     assert gov.get(f"/finance/batches/{batch_id}/payment.csv").status_code == 403
 
 
@@ -76,7 +74,7 @@ def test_recovery_through_the_page(seeded, claims):
         version = db.session.get(Claim, cid).version
     client.post(
         f"/finance/recoveries/{cid}/start",
-        data={"amount": "300", "reason": "迁出本市", "version": version},
+        data={"amount": "300", "reason": "迁出本市", "version": version, "confirmed": "1"},
     )
     page = client.get("/finance/recoveries").get_data(as_text=True)
     assert "追回中" in page and "300.00" in page

@@ -49,7 +49,7 @@ def test_limit_must_be_below_the_total():
         prorata.scale({1: Decimal("10")}, Decimal("10"))
 
 
-def test_scaled_batch_pays_the_scaled_amounts_and_releases_the_rest(seeded, claims):
+def test_scaled_batch_pays_the_scaled_amounts_and_records_the_rest_as_reduced(seeded, claims):
     ids = claims(3, to="approved", amount="100.00")
     with seeded.app_context():
         batch_id = batches.compose(actor("finance"), ids).id
@@ -64,8 +64,9 @@ def test_scaled_batch_pays_the_scaled_amounts_and_releases_the_rest(seeded, clai
         }
         assert batches.totals(batch)["amount"] == Decimal("250.00")
         batches.confirm(actor("finance"), batch_id)
-        releases = db.session.scalars(select(LedgerEntry.amount).filter_by(kind="release")).all()
-        assert sum(releases) == Decimal("50.00")
+        reductions = db.session.scalars(select(LedgerEntry.amount).filter_by(kind="reduce")).all()
+        assert sum(reductions) == Decimal("50.00")
+        assert not db.session.scalars(select(LedgerEntry).filter_by(kind="release")).all()
     budget = budget_of(seeded, "JMJ-PLAN")
     assert (budget.paid, budget.reserved) == (Decimal("250.00"), 0)
     reconciles(seeded)

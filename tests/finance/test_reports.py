@@ -11,7 +11,7 @@ from sqlalchemy import select
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.finance import batches, recovery, reports
-from tests.finance.conftest import actor, fire
+from tests.finance.conftest import actor, fire, signed_in
 
 
 @pytest.fixture
@@ -49,10 +49,11 @@ def test_money_totals_equal_the_sums_of_the_claims(history, dimension):
     approved = [c for c in claims if c.state in reports.APPROVED_STATES]
     assert totals["核定金额"] == sum(c.approved_amount for c in approved) == Decimal("8000.80")
     assert totals["已拨付"] == Decimal("3000.30")
+    assert totals["核减金额"] == 0  # no batch was scaled: approved = paid for every paid claim
     assert totals["已追回"] == Decimal("150.05")
     # and the groups add up to the total row, column by column
     body = table.rows[:-1]
-    for i in range(1, 6):
+    for i in range(1, 7):
         assert sum(r[i] for r in body) == table.rows[-1][i]
 
 
@@ -73,11 +74,7 @@ def test_stage_durations_and_deadlines(history):
 
 
 def test_reports_page_draws_charts_and_exports(history):
-    client = history.test_client()
-    with history.app_context():
-        gov_id = actor("gov").id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(gov_id)
+    client = signed_in(history, "gov")
     page = client.get("/finance/reports")
     assert page.status_code == 200
     assert page.data.count(b"<svg") >= 6

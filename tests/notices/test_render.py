@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from approvals.notices import render
-from approvals.notices.facts import KIND_TITLES, NoticeFacts
+from approvals.notices.addressing import TO_THE_NEXT_OFFICE
+from approvals.notices.facts import KIND_TITLES, NoticeFacts, notice_title
 from approvals.notices.render import (
     NoticeURLFetcher,
     pdf_identifier,
@@ -27,18 +28,29 @@ COMMENT = "经核查，该项目设备投资额符合政策规定，同意按设
 
 
 def make_facts(kind: str = "payout", **overrides) -> NoticeFacts:
+    letter = kind not in TO_THE_NEXT_OFFICE
     values = {
         "kind": kind,
         "number": "经贸兑〔2026〕15号",
         "issuer_code": "JMJ",
         "issuer_name": "市经贸局",
+        "issuer_full_name": "示范市经济贸易局",
+        "letter": letter,
+        "addressee": "" if letter else "示范市财政局",
+        "cc": ("示范市财政局",) if letter else (),
+        "contact_name": "张明",
+        "contact_phone": "0573-82100101",
+        "reviewer_name": "示范市经济贸易局",
+        "basis_title": "关于推进工业提升发展的若干政策意见（试行）",
+        "basis_number": "市委发〔2026〕40号",
+        "basis_clause": "第六条",
         # 18:30 on 14 March in UTC is already 15 March in Shanghai.
         "issued_at": datetime(2026, 3, 14, 18, 30, tzinfo=UTC),
         "enterprise_name": "王堃精密机械（苏州）有限公司",
         "credit_code": "91320500MA1XYZ1234",
         "claim_number": "SB-2026-000123",
         "policy_code": "JMJ-03",
-        "policy_title": "关于支持企业技术改造的若干政策",
+        "policy_title": "企业技术改造项目补助",
         "funding_type": "无偿资助",
         "project_title": "李喆团队年产5万台智能数控机床技术改造项目",
         "requested_amount": Decimal("120000.00"),
@@ -68,8 +80,9 @@ def poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:
-    # pdftotext breaks lines where the layout wraps; compare without whitespace.
-    return re.sub(r"\s+", "", poppler("pdftotext", pdf, tmp_path))
+    # pdftotext breaks lines where the layout wraps; compare without whitespace. In content
+    # stream order (-raw): by position, the seal's rotated glyphs land amid the lines above.
+    return re.sub(r"\s+", "", poppler("pdftotext", pdf, tmp_path, "-raw"))
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +93,14 @@ def rendered() -> dict[str, bytes]:
 @pytest.mark.parametrize("kind", sorted(KIND_TITLES))
 def test_notice_text_reads_back_from_the_pdf(kind, rendered, tmp_path):
     text = text_of(rendered[kind], tmp_path)
+    facts = make_facts(kind)
     for expected in (
-        KIND_TITLES[kind],
-        "市经贸局文件",
+        notice_title(facts),
+        # 信函格式: the full name alone; 文件格式: the name and 文件
+        "示范市经济贸易局" + ("" if facts.letter else "文件"),
         "经贸兑〔2026〕15号",
-        "王堃精密机械（苏州）有限公司：",
+        ("王堃精密机械（苏州）有限公司：" if facts.letter else "示范市财政局："),
+        "王堃精密机械（苏州）有限公司",
         "李喆团队年产5万台智能数控机床技术改造项目",
         "91320500MA1XYZ1234",
         "SB-2026-000123",
@@ -95,9 +111,11 @@ def test_notice_text_reads_back_from_the_pdf(kind, rendered, tmp_path):
         COMMENT,
         "2026年3月15日",
         "7KQ4-M2XD-9PWA",
-        "CZ2026-0315-0042",
+        "（联系人：张明，电话：0573-82100101）",
     ):
         assert expected in text, f"{expected!r} missing from the {kind} notice"
+    assert ("CZ2026-0315-0042" in text) == (kind == "payout")  # the reference of a payment
+    assert "《企业技术改造项目补助》" not in text  # 《》 only around a document's title
 
 
 @pytest.mark.parametrize("kind", sorted(KIND_TITLES))
@@ -184,10 +202,14 @@ def test_very_long_opinion_continues_on_a_numbered_second_page(tmp_path):
     assert "—2—" in text
 
 
-def test_long_issuer_name_fits_on_the_seal(tmp_path):
-    facts = make_facts("approval", issuer_name="市人力资源和社会保障局", number="人社兑〔2026〕3号")
-    text = text_of(render_notice(facts), tmp_path)
-    assert "市人力资源和社会保障局文件" in text
+@pytest.mark.parametrize("kind", ["approval", "send_back"])
+def test_long_issuer_name_fits_on_the_seal_and_one_masthead_line(kind, tmp_path):
+    name = "示范市人事劳动和社会保障局"
+    facts = make_facts(kind, issuer_full_name=name, number="人劳兑〔2026〕3号")
+    pdf = render_notice(facts)
+    assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", pdf, tmp_path), re.MULTILINE)
+    lines = poppler("pdftotext", pdf, tmp_path).splitlines()
+    assert (name if facts.letter else name + "文件") in [line.strip() for line in lines]
 
 
 def test_markup_in_recorded_text_is_printed_not_interpreted(monkeypatch, tmp_path):
@@ -259,17 +281,25 @@ def test_concurrent_renders_from_threads_match_sequential_ones(rendered):
     assert pdfs == [rendered[kind] for kind in kinds]
 
 
-def test_qr_code_on_the_printed_page_decodes_to_the_verify_url(tmp_path):
+# Where the code is printed, in inches (x, y, width, height): a letter's first page carries
+# it in the band above the name, the foot being the letterhead's double rule; the 文件格式
+# in the foot margin.
+QR_PLACES = {"payout": (1, 0, 3, 1.15), "send_back": (0, 10, 5, 2)}
+
+
+@pytest.mark.parametrize("kind", sorted(QR_PLACES))
+def test_qr_code_on_the_printed_page_decodes_to_the_verify_url(kind, tmp_path):
     # zbarimg (Debian zbar-tools) is an independent decoder; pdftoppm rasterises the
     # page as a printer or a phone camera would see it.
     zbarimg, pdftoppm = shutil.which("zbarimg"), shutil.which("pdftoppm")
     if zbarimg is None or pdftoppm is None:
         pytest.skip("needs zbarimg (zbar-tools) and pdftoppm (poppler-utils)")
     url = "https://approvals.example.gov.cn/verify/7KQ4-M2XD-9PWA"
-    (tmp_path / "notice.pdf").write_bytes(render_notice(make_facts("payout", verify_url=url)))
+    (tmp_path / "notice.pdf").write_bytes(render_notice(make_facts(kind, verify_url=url)))
+    x, y, width, height = QR_PLACES[kind]
     for dpi in (100, 300):
-        # the foot margin, where the code is printed: 10 to 12 inches down, 5 across
-        crop = ["-x", "0", "-y", str(dpi * 10), "-W", str(dpi * 5), "-H", str(dpi * 2)]
+        crop = [str(round(v * dpi)) for v in (x, y, width, height)]
+        crop = ["-x", crop[0], "-y", crop[1], "-W", crop[2], "-H", crop[3]]
         subprocess.run(
             [pdftoppm, "-r", str(dpi), "-png", "-singlefile", *crop, "notice.pdf", "page"],
             cwd=tmp_path,

@@ -93,8 +93,8 @@ def _signup(client, **overrides):
         "credit_code": make_credit_code("91330100MA2H9J0K1"),
         "username": "dongfang",
         "display_name": "王经理",
-        "password": "secret-pass",
-        "confirm": "secret-pass",
+        "password": "secret-pass-2026",
+        "confirm": "secret-pass-2026",
     }
     data.update(overrides)
     return client.post("/signup", data)
@@ -105,7 +105,15 @@ def test_sign_up_registers_the_enterprise_and_signs_in(web):
     res = _signup(client)
     assert res.status_code == 302
     assert res.location == "/claims"
-    assert "东方智造科技有限公司" in text(client.get("/claims"))
+    page = text(client.get("/claims"))
+    assert "东方智造科技有限公司" in page
+    assert '<span class="who-name">王经理</span>' in page  # the person, not the company
+
+
+def test_sign_up_without_a_name_shows_the_company(web):
+    client = web(None)
+    assert _signup(client, display_name="").status_code == 302
+    assert '<span class="who-name">东方智造科技有限公司</span>' in text(client.get("/claims"))
 
 
 def test_sign_up_with_a_wrong_check_character_says_which_is_right(web):
@@ -130,14 +138,14 @@ def test_enterprise_user_invites_a_colleague_who_can_sign_in(web):
         {
             "username": "huadong_li",
             "display_name": "李会计",
-            "password": "colleague1",
-            "confirm": "colleague1",
+            "password": "colleague-2026",
+            "confirm": "colleague-2026",
         },
     )
     assert res.status_code == 302
     assert "李会计" in text(client.get("/colleagues"))
     colleague = web(None)
-    colleague.signin("huadong_li", "colleague1")
+    colleague.signin("huadong_li", "colleague-2026")
     assert "华东精密机械有限公司" in text(colleague.get("/claims"))
 
 

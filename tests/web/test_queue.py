@@ -13,9 +13,13 @@ from tests.web.conftest import text
 
 
 def _submit(
-    api, policy="JMJ-PLAN", title="智能制造平台规划", evidence=("business_licence", "project_plan")
+    api,
+    policy="JMJ-PLAN",
+    title="智能制造平台规划",
+    evidence=("business_licence", "project_plan"),
+    by="ent_huadong",  # one live claim per enterprise and policy: others file the rest
 ):
-    ent = api("ent_huadong")
+    ent = api(by)
     claim = ent.create_claim(policy_code=policy, title=title)
     for kind in evidence:
         assert ent.attach(claim["id"], kind).status_code == 201
@@ -35,8 +39,10 @@ def test_reviewer_queue_shows_only_own_department(web, api):
     assert f'href="/claims/{jmj}"' in page
 
 
-def test_queue_filters_by_policy_and_overdue_and_sorts_oldest_first(seeded, web, api):
-    first, second = _submit(api, title="甲项目"), _submit(api, title="乙项目")
+def test_queue_filters_by_policy_and_overdue_and_sorts_oldest_first(
+    seeded, web, api, make_enterprise
+):
+    first, second = _submit(api, title="甲项目"), _submit(api, title="乙项目", by=make_enterprise())
     other = _submit(
         api, "JMJ-INFRA", "丙项目", ("business_licence", "loan_contract", "interest_voucher")
     )
@@ -58,9 +64,9 @@ def test_queue_filters_by_policy_and_overdue_and_sorts_oldest_first(seeded, web,
     assert first and second
 
 
-def test_queue_pages_with_a_keyset_cursor(seeded, web, api):
+def test_queue_pages_with_a_keyset_cursor(seeded, web, api, make_enterprise):
     seeded.config["QUEUE_PAGE_SIZE"] = 2
-    ids = [_submit(api, title=f"项目{i}") for i in range(3)]
+    ids = [_submit(api, title=f"项目{i}", by=make_enterprise()) for i in range(3)]
     reviewer = web("reviewer_jmj")
     page = text(reviewer.get("/queue"))
     assert f'href="/claims/{ids[2]}"' not in page
@@ -70,9 +76,9 @@ def test_queue_pages_with_a_keyset_cursor(seeded, web, api):
     assert f'href="/claims/{ids[2]}"' in rest and f'href="/claims/{ids[0]}"' not in rest
 
 
-def test_finance_approves_and_disburses_several_claims_at_once(web, api):
+def test_finance_approves_and_disburses_several_claims_at_once(web, api, make_enterprise):
     reviewer = api("reviewer_jmj")
-    ids = [_submit(api, title=f"批量{i}") for i in range(2)]
+    ids = [_submit(api, title=f"批量{i}", by=make_enterprise()) for i in range(2)]
     for claim_id in ids:
         res = reviewer.fire(claim_id, "dept_approve", approved_amount="100000.00", comment="同意")
         assert res.status_code == 200
@@ -80,21 +86,27 @@ def test_finance_approves_and_disburses_several_claims_at_once(web, api):
     page = text(finance.get("/queue"))
     chosen = re.findall(r'name="claims" value="([\d:]+)"', page)
     assert len(chosen) == 2
-    res = finance.post(
-        "/queue/batch", {"trigger": "finance_approve", "claims": chosen, "next": "/queue"}
-    )
+    chosen_form = {"trigger": "finance_approve", "comment": "同意", "claims": chosen}
+    res = finance.post("/queue/batch", chosen_form | {"next": "/queue"})
+    assert res.status_code == 200 and "请核对后确认" in text(res)  # nothing done yet
+    res = finance.post("/queue/batch", chosen_form | {"next": "/queue", "confirmed": "1"})
     assert res.status_code == 302
     page = text(finance.get("/queue"))
     assert page.count("已办理，现为“待拨付”") == 2
     chosen = re.findall(r'name="claims" value="([\d:]+)"', page)
     res = finance.post(
         "/queue/batch",
-        {"trigger": "disburse", "claims": chosen, "payment_reference": "CZ-2026-001"},
+        {
+            "trigger": "disburse",
+            "claims": chosen,
+            "payment_reference": "CZ-2026-001",
+            "confirmed": "1",
+        },
     )
     page = text(finance.get("/queue"))
     assert page.count("已办理，现为“已拨付”") == 2
     for claim_id in ids:
-        assert api("ent_huadong").claim(claim_id).json["state"] == "disbursed"
+        assert api("admin").claim(claim_id).json["state"] == "disbursed"
 
 
 def test_batch_reports_each_failure_by_claim_number(web, api):
@@ -102,10 +114,12 @@ def test_batch_reports_each_failure_by_claim_number(web, api):
     api("reviewer_jmj").fire(claim_id, "dept_approve", approved_amount="100000.00", comment="同意")
     finance = web("finance")
     chosen = re.findall(r'name="claims" value="([\d:]+)"', text(finance.get("/queue")))
-    finance.post("/queue/batch", {"trigger": "finance_approve", "claims": chosen})
-    res = finance.post("/queue/batch", {"trigger": "finance_approve", "claims": chosen})
-    page = text(finance.get(res.location))
-    assert "他人已先处理了该申报" in page
+    approve = {"trigger": "finance_approve", "comment": "同意", "claims": chosen, "confirmed": "1"}
+    finance.post("/queue/batch", approve)
+    res = finance.post("/queue/batch", approve)  # the same page, sent again
+    assert res.status_code == 422
+    number = api("admin").claim(claim_id).json["number"]
+    assert f"{number}（他人已先处理了该申报" in text(res)
 
 
 def test_government_queue_holds_what_awaits_city_approval(web, api):
@@ -114,7 +128,7 @@ def test_government_queue_holds_what_awaits_city_approval(web, api):
     )
     api("reviewer_jmj").fire(claim_id, "dept_approve", approved_amount="50000.00", comment="同意")
     assert "贴息项目" not in text(web("gov").get("/queue"))
-    api("finance").fire(claim_id, "finance_approve")
+    api("finance").fire(claim_id, "finance_approve", comment="同意")
     page = text(web("gov").get("/queue"))
     assert "贴息项目" in page and "待市政府审定" in page
 

@@ -110,3 +110,24 @@ def _password() -> str:
     from tests.conftest import PASSWORD
 
     return PASSWORD
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_the_proxy(seeded, tmp_path):
+    from flask import request
+
+    from approvals import create_app
+    from tests.conftest import base_config
+
+    config = base_config(tmp_path, seeded.config["SQLALCHEMY_DATABASE_URI"])
+    config["TRUSTED_PROXIES"] = 1
+    app = create_app(config)
+    seen = {}
+
+    @app.get("/__whoami")
+    def whoami():
+        seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+        return ""
+
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    app.test_client().get("/__whoami", headers=headers)
+    assert seen == {"addr": "203.0.113.7", "scheme": "https"}

@@ -45,12 +45,14 @@ def test_enterprise_claim_has_the_agreed_triggers():
         "record_repayment",
         "close_recovery",
         "write_off",
+        "lapse",
     }
     assert {s for s, st in spec.states.items() if st.final} == {
         "recovered",
         "written_off",
         "rejected",
         "withdrawn",
+        "lapsed",
     }
 
 
@@ -138,7 +140,7 @@ def test_move_out_of_final_state_is_refused(tmp_path):
 
 
 def test_ambiguous_duplicate_trigger_is_refused(tmp_path):
-    text = GOOD.replace('conditions = ["needs_government_approval"]\n', "")
+    text = GOOD.replace('conditions = ["needs_government_approval", "exclusive_group_clear"]\n', "")
     path = _write(tmp_path, text)
     with pytest.raises(WorkflowError, match="declared twice"):
         load_file(path, **KNOWN)
