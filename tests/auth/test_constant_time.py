@@ -51,11 +51,16 @@ def test_every_sign_in_checks_exactly_one_hash_of_the_configured_method(seeded, 
 
 
 def test_the_dummy_hash_follows_the_production_method(seeded, hashes_checked):
-    """scrypt in production: an unknown user pays for an scrypt hash, not a cheap pbkdf2."""
-    seeded.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    """scrypt in production, N = 2**16 (ASVS 2.4.6): an unknown user pays for an scrypt
+    hash of the production parameters, not a cheap pbkdf2."""
+    from approvals.config import from_environment
+
+    production = from_environment(seeded.instance_path)["PASSWORD_HASH_METHOD"]
+    assert production == "scrypt:65536:8:1"
+    seeded.config["PASSWORD_HASH_METHOD"] = production
     with seeded.app_context():
         assert services.authenticate("nobody-at-all", PASSWORD) is None
-    assert hashes_checked == ["scrypt:32768:8:1"]
+    assert hashes_checked == ["scrypt:65536:8:1"]
 
 
 def test_a_hash_of_older_parameters_is_upgraded_at_sign_in(seeded):

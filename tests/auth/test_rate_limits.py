@@ -157,3 +157,15 @@ def test_in_memory_counts_are_per_process_which_is_why_production_needs_redis(sh
     config = {**shared_config, "RATELIMIT_STORAGE_URI": "memory://"}
     assert _worker(config, [("ent_huadong", "127.0.0.2")] * 3) == [401, 401, 401]
     assert _worker(config, [("ent_huadong", "127.0.0.2")]) == [401]
+
+
+def test_the_default_sign_in_limit_keeps_within_100_failures_an_hour(tmp_path, monkeypatch):
+    """ASVS 2.2.1: no more than 100 failed attempts an hour on one account, by default."""
+    from limits import parse_many
+
+    from approvals.config import from_environment
+
+    monkeypatch.delenv("SIGNIN_RATE_LIMIT", raising=False)
+    rules = parse_many(from_environment(str(tmp_path))["SIGNIN_RATE_LIMIT"])
+    # The tightest rule, stretched to an hour: a burst cannot go past the hourly one.
+    assert min(r.amount * 3600 / r.get_expiry() for r in rules) <= 100
