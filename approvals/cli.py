@@ -33,13 +33,16 @@ def register_commands(app: Flask) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Load the demo departments, policies and accounts (idempotent); print the accounts."""
+    """Load the demo departments, policies and accounts, then claims in every state while
+    there are none (idempotent); print the accounts and the claims by state."""
     from approvals.demo import seed
+    from approvals.demo_claims import seed_claims
 
     accounts = seed(tomllib.loads(DEMO_FILE.read_text(encoding="utf-8")))
     click.echo("演示账号 / demo accounts (password: see below)")
     for username, role, where, password in accounts:
         click.echo(f"  {username:<16} {role:<11} {where:<24} {password}")
+    click.echo(seed_claims().summary())
 
 
 @click.command("create-user")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -82,12 +83,16 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                     )
                 )
 
+        # Every demo account has the one published password: hashed once, not once per
+        # account (a deliberately slow hash, ~0.3 s each on a small machine).
+        demo_hash = cache(lambda: hash_password(password))
+
         def account(username, role, label, **kwargs):
             if _one(User, username=username) is None:
                 db.session.add(
                     User(
                         username=username,
-                        password_hash=hash_password(password),
+                        password_hash=demo_hash(),
                         role=role,
                         display_name=kwargs.pop("display_name", username),
                         **kwargs,

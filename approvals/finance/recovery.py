@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -53,7 +54,9 @@ def _repay(claim, event) -> None:
     if amount > recovery.outstanding:  # re-checked under the lock
         raise Invalid(f"还款金额不能超过尚欠金额 {recovery.outstanding:,.2f} 元")
     recovery.repaid += amount
-    db.session.add(Repayment(recovery_id=recovery.id, event_id=event.id, amount=amount))
+    db.session.add(
+        Repayment(recovery_id=recovery.id, event_id=event.id, amount=amount, received_at=event.at)
+    )
     ledger.recover(claim, event, amount)
 
 
@@ -80,13 +83,16 @@ HANDLERS = {
 
 
 # Services: compose the notice text, then go through the one door ----------------------
+# `now` is advance()'s: the application's clock unless given (the demo dates its history).
 
 
 def _yuan(amount: Decimal) -> str:
     return f"{amount:,.2f} 元（人民币{to_capital_yuan(amount)}）"
 
 
-def start(actor: User, claim_id: int, amount, reason: str, *, version: int):
+def start(
+    actor: User, claim_id: int, amount, reason: str, *, version: int, now: datetime | None = None
+):
     """Put a disbursed claim into recovery for `amount`, giving the reason."""
     due = parse_amount(amount, "recovery_amount")
     reason = (reason or "").strip()
@@ -94,11 +100,19 @@ def start(actor: User, claim_id: int, amount, reason: str, *, version: int):
         raise Invalid("请填写追回原因", fields={"comment": "请填写追回原因"})
     comment = f"应追回金额：{_yuan(due)}\n追回原因：{reason}"
     return services.advance(
-        actor, claim_id, "put_in_recovery", version=version, recovery_amount=due, comment=comment
+        actor,
+        claim_id,
+        "put_in_recovery",
+        version=version,
+        now=now,
+        recovery_amount=due,
+        comment=comment,
     )
 
 
-def repay(actor: User, claim_id: int, amount, *, version: int, note: str = ""):
+def repay(
+    actor: User, claim_id: int, amount, *, version: int, note: str = "", now: datetime | None = None
+):
     """Record one repayment; the notice states what is still owed."""
     paid = parse_amount(amount, "repayment_amount")
     left = outstanding_for(claim_id) - paid
@@ -106,23 +120,33 @@ def repay(actor: User, claim_id: int, amount, *, version: int, note: str = ""):
     if note.strip():
         comment += f"\n备注：{note.strip()}"
     return services.advance(
-        actor, claim_id, "record_repayment", version=version, repayment_amount=paid, comment=comment
+        actor,
+        claim_id,
+        "record_repayment",
+        version=version,
+        now=now,
+        repayment_amount=paid,
+        comment=comment,
     )
 
 
-def close(actor: User, claim_id: int, *, version: int):
+def close(actor: User, claim_id: int, *, version: int, now: datetime | None = None):
     recovery = recovery_for(claim_id)
     comment = (
         f"应追回资金 {_yuan(recovery.amount_due)} 已全部追回，追回结案。" if recovery else None
     )
-    return services.advance(actor, claim_id, "close_recovery", version=version, comment=comment)
+    return services.advance(
+        actor, claim_id, "close_recovery", version=version, now=now, comment=comment
+    )
 
 
-def write_off(actor: User, claim_id: int, reason: str, *, version: int):
+def write_off(
+    actor: User, claim_id: int, reason: str, *, version: int, now: datetime | None = None
+):
     recovery = recovery_for(claim_id)
     left = recovery.outstanding if recovery else ZERO
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请填写核销原因", fields={"comment": "请填写核销原因"})
     comment = f"核销金额：{_yuan(left)}\n核销原因：{reason}"
-    return services.advance(actor, claim_id, "write_off", version=version, comment=comment)
+    return services.advance(actor, claim_id, "write_off", version=version, now=now, comment=comment)

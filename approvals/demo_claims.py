@@ -1,0 +1,272 @@
+"""Demo claims: every role's first screen shows work, in every state of the claim workflow.
+
+`seed_claims()` files the claims of `demo_claims.toml` for the demo enterprises and drives
+each one through the real services (create_claim, add_attachment, advance() with dated
+opinions, the recovery services, batches compose/scale/confirm, the tick's lapse), so that
+notices, ledger rows and hash chains are all genuine. It runs only on a database without
+claims: a second run adds nothing and says so.
+
+The history is dated: each step of the file is taken at its working day before the day of
+seeding (advance()'s `now`), all claims' steps in the order of their times, so that notice
+numbers follow their dates. What a service stamps with the system clock instead (a claim's
+creation, an upload) is set to the step's time afterwards. Batches are composed and paid,
+and the lapse taken, at the time of seeding.
+"""
+
+from __future__ import annotations
+
+import time as clock
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from approvals.claims import services
+from approvals.claims.models import Attachment, Claim
+from approvals.claims.supplement import lapse_overdue
+from approvals.db import transaction
+from approvals.extensions import db
+from approvals.finance import batches, recovery
+from approvals.organisations.models import User
+from approvals.policies.models import Policy
+from approvals.policies.vocabulary import EVIDENCE_KINDS
+from approvals.workflow.calendar import current_time, is_workday, load_overrides
+
+DATA_FILE = Path(__file__).with_name("demo_claims.toml")
+LOCAL = ZoneInfo("Asia/Shanghai")
+WORKFLOW = "enterprise_claim"
+# Who takes a trigger, by the role the workflow gives it (the reviewer is the department's).
+OFFICIALS = {"finance": "finance", "government": "gov"}
+
+
+@dataclass
+class ClaimsReport:
+    by_state: Counter = field(default_factory=Counter)
+    existing: int = 0  # claims found before seeding: then nothing was added
+    refused: str = ""  # why no claims could be filed, if so
+    seconds: float = 0.0  # how long filing them took
+
+    @property
+    def added(self) -> int:
+        return sum(self.by_state.values())
+
+    def summary(self) -> str:
+        """One line for the command's output."""
+        if self.existing:
+            return (
+                f"演示申报：数据库已有 {self.existing} 件申报，未再生成 / demo claims: none added"
+            )
+        if self.refused:
+            return f"演示申报未生成 / no demo claims: {self.refused}"
+        spec = services.engine_for(WORKFLOW).spec
+        parts = "，".join(
+            f"{spec.label(state)} {self.by_state[state]}"
+            for state in spec.states
+            if self.by_state[state]
+        )
+        return f"演示申报 / demo claims: {self.added} 件（{parts}），{self.seconds:.1f} s"
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime  # aware UTC
+    story: dict  # the claim's entry in the file
+    step: dict
+
+
+def load() -> dict:
+    return tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def seed_claims(data: dict | None = None) -> ClaimsReport:
+    """File the demo claims unless the database has claims already."""
+    existing = db.session.scalar(select(func.count()).select_from(Claim))
+    if existing:
+        return ClaimsReport(existing=existing)
+    data = data or load()
+    started, now = clock.perf_counter(), current_time()
+    timeline = _timeline(data["claims"], now)
+    refused = _window_problem(timeline, now)
+    if refused:
+        return ClaimsReport(refused=refused)
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    claims: dict[str, int] = {}
+    for item in timeline:
+        _take(item, claims, users)
+    for batch in data.get("batches", []):
+        _batch(batch, claims, users["finance"])
+    lapse_overdue(now)  # `flask tick`: the claim past its 补正期限
+    states = db.session.scalars(select(Claim.state).where(Claim.id.in_(claims.values())))
+    return ClaimsReport(by_state=Counter(states), seconds=clock.perf_counter() - started)
+
+
+# The timeline ---------------------------------------------------------------------------
+
+
+def working_days_before(today: date, n: int, overrides) -> date:
+    """The n-th working day before `today` (today not counted)."""
+    day, counted = today, 0
+    while counted < n:
+        day -= timedelta(days=1)
+        counted += is_workday(day, overrides)
+    return day
+
+
+def _timeline(stories: list[dict], now: datetime) -> list[Step]:
+    """Every step of every claim at its time, earliest first; a claim's own steps must
+    come in the order of their times, each at least a working day before `now`."""
+    today = now.astimezone(LOCAL).date()
+    overrides = load_overrides()
+    steps = []
+    for story in stories:
+        previous = None
+        for step in story["steps"]:
+            if step["day"] < 1:
+                raise ValueError(f"{story['key']}: steps are dated a working day back or more")
+            day = working_days_before(today, step["day"], overrides)
+            local = datetime.combine(day, time.fromisoformat(step["at"]), tzinfo=LOCAL)
+            if previous is not None and local <= previous:
+                raise ValueError(f"{story['key']}: step {step['do']} is not after the one before")
+            previous = local
+            steps.append(Step(local.astimezone(UTC), story, step))
+    return sorted(steps, key=lambda s: s.at)
+
+
+def _window_problem(timeline: list[Step], now: datetime) -> str:
+    """Why the dated history does not fit the policies' windows (an old demo database)."""
+    first = {}
+    for item in timeline:
+        first.setdefault(item.story["policy"], item.at.astimezone(LOCAL).date())
+    today = now.astimezone(LOCAL).date()
+    for code, day in sorted(first.items()):
+        policy = db.session.scalar(select(Policy).where(Policy.code == code))
+        if policy is None:
+            return f"政策 {code} 不存在，请先运行 seed-demo 的基础数据"
+        if not (policy.window_open <= day and today <= policy.window_close):
+            return (
+                f"政策 {code} 的申报期（{policy.window_open:%Y-%m-%d} 至 "
+                f"{policy.window_close:%Y-%m-%d}）不覆盖演示申报的日期（自 {day:%Y-%m-%d} 起）"
+            )
+    return ""
+
+
+# One step -------------------------------------------------------------------------------
+
+
+def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
+    story, step, at = item.story, item.step, item.at
+    enterprise = users[story["enterprise"]]
+    action = step["do"]
+    if action == "draft":
+        claim = services.create_claim(
+            enterprise,
+            story["policy"],
+            story["title"],
+            story["requested"],
+            story.get("amount_inputs"),
+        )
+        claims[story["key"]] = claim.id
+        kinds = story.get("evidence") or claim.policy.required_evidence
+        uploaded = [
+            _attach(enterprise, claim, kind, f"{EVIDENCE_KINDS[kind]}.pdf") for kind in kinds
+        ]
+        _dated(at, claim.id, uploaded, created=True)
+        return
+    claim_id = claims[story["key"]]
+    if action == "attach":
+        claim = db.session.get(Claim, claim_id)
+        _dated(at, claim_id, [_attach(enterprise, claim, step["kind"], step["file"])])
+        return
+    claim = db.session.get(Claim, claim_id)
+    actor = _actor(action, claim, enterprise, users)
+    fields = {k: v for k, v in step.items() if k not in ("day", "at", "do")}
+    version = claim.version
+    if action == "put_in_recovery":
+        recovery.start(actor, claim_id, fields["amount"], fields["reason"], version=version, now=at)
+    elif action == "record_repayment":
+        note = fields.get("note", "")
+        recovery.repay(actor, claim_id, fields["amount"], version=version, note=note, now=at)
+    elif action == "close_recovery":
+        recovery.close(actor, claim_id, version=version, now=at)
+    elif action == "write_off":
+        recovery.write_off(actor, claim_id, fields["reason"], version=version, now=at)
+    else:
+        services.advance(actor, claim_id, action, version=version, now=at, **fields)
+
+
+def _actor(trigger: str, claim: Claim, enterprise: User, users: dict[str, User]) -> User:
+    role = services.engine_for(claim.workflow).spec.first(trigger).roles[0]
+    if role == "enterprise":
+        return enterprise
+    if role == "reviewer":
+        return users[f"reviewer_{claim.policy.department.code.lower()}"]
+    return users[OFFICIALS[role]]
+
+
+def _attach(enterprise: User, claim: Claim, kind: str, filename: str) -> int:
+    data = evidence_pdf(claim.number, kind, len(claim.attachments) + 1)
+    return services.add_attachment(enterprise, claim.id, data, filename, kind).id
+
+
+def _dated(at: datetime, claim_id: int, attachment_ids: list[int], created=False) -> None:
+    """Date what the services stamped with the system clock at the step's time: neither is
+    in the record's hash chains, and the claim page prints the upload times."""
+    with transaction():
+        claim = db.session.get(Claim, claim_id)
+        claim.updated_at = at
+        if created:
+            claim.created_at = at
+        for attachment_id in attachment_ids:
+            db.session.get(Attachment, attachment_id).uploaded_at = at
+
+
+def _batch(entry: dict, claims: dict[str, int], finance: User) -> None:
+    batch = batches.compose(finance, [claims[key] for key in entry["claims"]], entry["note"])
+    if "scale" in entry:
+        batches.scale(finance, batch.id, entry["scale"]["policy"], entry["scale"]["limit"])
+    if entry.get("confirm"):
+        batches.confirm(finance, batch.id)
+
+
+# Evidence -------------------------------------------------------------------------------
+
+
+def evidence_pdf(claim_number: str, kind: str, ordinal: int) -> bytes:
+    """A small, genuine one-page PDF that any viewer opens: what it stands for, in ASCII
+    (the base fonts have no Chinese). Each file differs, as real evidence would."""
+    lines = [
+        "Approvals demo evidence",
+        f"Claim {claim_number}",
+        f"Kind: {kind}",
+        f"Document {ordinal}",
+    ]
+    text = "".join(f"({_pdf_text(line)}) Tj 0 -22 Td " for line in lines)
+    content = f"BT /F1 16 Tf 72 760 Td {text}ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _pdf_text(line: str) -> str:
+    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
