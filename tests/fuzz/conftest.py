@@ -165,4 +165,3 @@ def useful_actors(app, suite: str, clients: dict, method: str, rule: str, header
         if not refused:
             keep.append(actor)
     return keep if len(keep) > 1 else list(clients)
-
