@@ -234,6 +234,39 @@ def api(seeded):
     return as_user
 
 
+SEPTEMBER = (date(2026, 9, 1), date(2026, 9, 30))  # a call window; National Day follows
+
+
+def set_clock(app, when: str) -> None:
+    """The app's clock stands still at Beijing time `when` (ISO, e.g. 2026-09-29T10:00)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(when).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    app.config["CLOCK"] = lambda: moment.astimezone(UTC)
+
+
+@pytest.fixture
+def submitted_on(seeded, api, make_policy):
+    """submitted_on(on=…, window=…) → the id of a claim of 华东精密机械 under a new policy
+    with no required evidence, submitted at Beijing time `on` (the app's clock stays there)."""
+
+    def make(on="2026-09-29T10:00", window=SEPTEMBER) -> int:
+        code = make_policy(
+            call_year=window[0].year,
+            window_open=window[0],
+            window_close=window[1],
+            required_evidence=[],
+        )
+        set_clock(seeded, on)
+        ent = api("ent_huadong")
+        claim = ent.create_claim(code, "1000.00")
+        assert ent.fire(claim["id"], "submit").status_code == 200
+        return claim["id"]
+
+    return make
+
+
 @pytest.fixture
 def submitted_claim(api):
     """A JMJ-PLAN claim by 华东精密机械, with its evidence, submitted: (id, enterprise)."""

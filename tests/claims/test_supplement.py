@@ -16,43 +16,28 @@ from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.organisations.services import authenticate
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SEPTEMBER, set_clock
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-SEPTEMBER = (date(2026, 9, 1), date(2026, 9, 30))  # the window; National Day follows
 
 
 def beijing(when: str) -> datetime:
     return datetime.fromisoformat(when).replace(tzinfo=BEIJING).astimezone(UTC)
 
 
-def set_clock(app, when: str) -> None:
-    moment = beijing(when)
-    app.config["CLOCK"] = lambda: moment
-
-
 @pytest.fixture
-def returned(seeded, api, make_policy):
+def returned(api, submitted_on):
     """returned(days, on=…) → the id of a claim of 华东精密机械 submitted and returned by
     reviewer_jmj at Beijing time `on`, with `days` working days (None: not given)."""
 
     def make(days=3, on="2026-09-29T10:00", window=SEPTEMBER) -> int:
-        code = make_policy(
-            call_year=window[0].year,
-            window_open=window[0],
-            window_close=window[1],
-            required_evidence=[],
-        )
-        set_clock(seeded, on)
-        ent = api("ent_huadong")
-        claim = ent.create_claim(code, "1000.00")
-        assert ent.fire(claim["id"], "submit").status_code == 200
+        claim_id = submitted_on(on=on, window=window)
         extra = {} if days is None else {"supplement_days": days}
         res = api("reviewer_jmj").fire(
-            claim["id"], "return_for_supplement", comment="请补充项目方案", **extra
+            claim_id, "return_for_supplement", comment="请补充项目方案", **extra
         )
         assert res.status_code == 200, res.json
-        return claim["id"]
+        return claim_id
 
     return make
 

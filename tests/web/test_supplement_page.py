@@ -6,30 +6,10 @@ from datetime import date
 
 import pytest
 
-from tests.claims.test_supplement import SEPTEMBER, set_clock
+from tests.conftest import set_clock
 from tests.web.conftest import text
 
 DAYS_INPUT = re.compile(r"<input[^>]*name=\"supplement_days\"[^>]*>")
-
-
-@pytest.fixture
-def submitted(seeded, api, make_policy):
-    """submitted(on=…, window=…) → the id of a claim of 华东精密机械 submitted at `on`."""
-
-    def make(on="2026-09-29T10:00", window=SEPTEMBER) -> int:
-        code = make_policy(
-            call_year=window[0].year,
-            window_open=window[0],
-            window_close=window[1],
-            required_evidence=[],
-        )
-        set_clock(seeded, on)
-        ent = api("ent_huadong")
-        claim = ent.create_claim(code, "1000.00")
-        assert ent.fire(claim["id"], "submit").status_code == 200
-        return claim["id"]
-
-    return make
 
 
 def _version(page: str) -> int:
@@ -42,16 +22,16 @@ def _return(client, claim_id, **fields):
     return client.act(claim_id, "return_for_supplement", _version(page), **data)
 
 
-def test_return_form_asks_for_working_days_prefilled_ten(web, submitted):
-    page = text(web("reviewer_jmj").get(f"/claims/{submitted()}"))
+def test_return_form_asks_for_working_days_prefilled_ten(web, submitted_on):
+    page = text(web("reviewer_jmj").get(f"/claims/{submitted_on()}"))
     field = DAYS_INPUT.search(page).group(0)
     assert 'type="number"' in field and 'value="10"' in field
     assert 'min="1"' in field and 'max="30"' in field
     assert "补正期限（工作日）" in page
 
 
-def test_return_through_the_form_shows_the_enterprise_its_deadline(web, submitted):
-    claim_id = submitted()
+def test_return_through_the_form_shows_the_enterprise_its_deadline(web, submitted_on):
+    claim_id = submitted_on()
     assert _return(web("reviewer_jmj"), claim_id, supplement_days="3").status_code == 302
     enterprise = web("ent_huadong")
     page = text(enterprise.get(f"/claims/{claim_id}"))
@@ -62,8 +42,8 @@ def test_return_through_the_form_shows_the_enterprise_its_deadline(web, submitte
     assert "2026-10-09" in listing and "还剩 3 个工作日" in listing
 
 
-def test_the_last_day_and_a_passed_deadline_say_so(seeded, web, submitted):
-    claim_id = submitted()
+def test_the_last_day_and_a_passed_deadline_say_so(seeded, web, submitted_on):
+    claim_id = submitted_on()
     _return(web("reviewer_jmj"), claim_id, supplement_days="3")
     enterprise = web("ent_huadong")
     set_clock(seeded, "2026-10-09T08:00")
@@ -72,8 +52,8 @@ def test_the_last_day_and_a_passed_deadline_say_so(seeded, web, submitted):
     assert "已逾期" in text(enterprise.get(f"/claims/{claim_id}"))
 
 
-def test_a_provisional_deadline_says_so(web, submitted):
-    claim_id = submitted(on="2026-12-28T10:00", window=(date(2026, 12, 1), date(2026, 12, 31)))
+def test_a_provisional_deadline_says_so(web, submitted_on):
+    claim_id = submitted_on(on="2026-12-28T10:00", window=(date(2026, 12, 1), date(2026, 12, 31)))
     _return(web("reviewer_jmj"), claim_id)  # ten days, prefilled
     page = text(web("ent_huadong").get(f"/claims/{claim_id}"))
     assert "2027-01-12" in page
@@ -81,8 +61,8 @@ def test_a_provisional_deadline_says_so(web, submitted):
 
 
 @pytest.mark.parametrize("days", ["0", "31", "abc"])
-def test_bad_working_days_are_shown_on_the_form_keeping_the_opinion(web, submitted, days):
-    claim_id = submitted()
+def test_bad_working_days_are_shown_on_the_form_keeping_the_opinion(web, submitted_on, days):
+    claim_id = submitted_on()
     res = _return(web("reviewer_jmj"), claim_id, supplement_days=days, comment="缺项目方案")
     assert res.status_code == 422
     page = text(res)
