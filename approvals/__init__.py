@@ -6,7 +6,38 @@ from pathlib import Path
 
 from flask import Flask
 
+from approvals import (
+    api,
+    audit,
+    claims,
+    finance,
+    notices,
+    organisations,
+    web,
+    workflow,
+)
+from approvals import (
+    input as request_input,
+)
 from approvals.config import REPO_ROOT, from_environment
+from approvals.web import security
+
+# In this order: security and input first (headers on every answer; the `int` converter is
+# replaced before any blueprint's rules are made); then the features, each registering its
+# guards, fields, effects and pages; the audit record's guards once every model is known;
+# the workflow files last, validated against what the features registered.
+FEATURES = (
+    security,
+    request_input,
+    organisations,
+    claims,
+    notices,
+    finance,
+    api,
+    web,
+    audit,
+    workflow,
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,14 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _init_extensions(app)
-    from approvals.web import security
-
-    security.init_app(app)
-    from approvals import input as request_input
-
-    request_input.init_app(app)  # before the blueprints: it replaces the `int` converter
-    _load_workflows(app)
-    _register_blueprints(app)
+    for feature in FEATURES:
+        feature.init_app(app)
     from approvals.cli import register_commands
     from approvals.errors import register_error_handlers
 
@@ -55,9 +80,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     # Import every model so that metadata is complete for migrations and create_all().
-    from approvals import audit, models  # noqa: F401
-
-    audit.init_app(app)  # the record's guards and hash chains, and `flask check-audit`
+    from approvals import models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -65,32 +88,3 @@ def _init_extensions(app: Flask) -> None:
         from approvals.organisations.routes import signed_in_user
 
         return signed_in_user(user_id)
-
-
-def _load_workflows(app: Flask) -> None:
-    from approvals.claims.decisions import REQUIRED_FIELDS
-    from approvals.notices.facts import KIND_TITLES
-    from approvals.organisations.models import ROLES
-    from approvals.workflow.registry import load_all
-
-    app.extensions["approvals.workflows"] = load_all(
-        app.config["WORKFLOWS_DIR"], roles=ROLES, notices=KIND_TITLES, fields=REQUIRED_FIELDS
-    )
-
-
-def _register_blueprints(app: Flask) -> None:
-    from approvals.api import bp as api_bp
-    from approvals.claims.routes import bp as claims_bp
-    from approvals.extensions import csrf
-    from approvals.finance import bp as finance_bp
-    from approvals.notices.routes import bp as notices_bp
-    from approvals.organisations.routes import bp as auth_bp
-    from approvals.web import bp as web_bp
-
-    csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
-    app.register_blueprint(api_bp)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(claims_bp)
-    app.register_blueprint(notices_bp)
-    app.register_blueprint(finance_bp)

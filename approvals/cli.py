@@ -6,10 +6,11 @@ import tomllib
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 
 from approvals.errors import DomainError
+from approvals.workflow.registry import workflows
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
 
@@ -75,10 +76,10 @@ def create_user_command(username, password, role, department_code, enterprise_na
 @with_appcontext
 def check_workflows() -> None:
     """Validate every workflow file (they are also validated at start-up)."""
-    for name, engine in current_app.extensions["approvals.workflows"].items():
+    for engine in workflows().values():
         spec = engine.spec
         click.echo(
-            f"ok  {name} v{spec.version}: {len(spec.states)} states, "
+            f"ok  {spec.name} v{spec.version}: {len(spec.states)} states, "
             f"{len(spec.transitions)} transitions ({spec.path})"
         )
 
@@ -91,10 +92,10 @@ def workflow_diagram(name: str, lang: str) -> None:
     """Print a workflow as a Mermaid state diagram."""
     from approvals.workflow.diagram import mermaid
 
-    engines = current_app.extensions["approvals.workflows"]
-    if name not in engines:
-        raise click.ClickException(f"unknown workflow {name!r}; known: {', '.join(engines)}")
-    click.echo(mermaid(engines[name].spec, lang), nl=False)
+    known = {engine.spec.name: engine for engine in workflows().latest()}
+    if name not in known:
+        raise click.ClickException(f"unknown workflow {name!r}; known: {', '.join(known)}")
+    click.echo(mermaid(known[name].spec, lang), nl=False)
 
 
 @click.command("check-ledger")

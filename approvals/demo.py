@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from approvals.clock import LOCAL
 from approvals.db import transaction, utcnow
 from approvals.extensions import db
 from approvals.finance.models import Budget
@@ -20,7 +20,6 @@ from approvals.organisations.services import hash_password
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 WINDOW_OPENED_DAYS_AGO = 30
 WINDOW_CLOSES_IN_DAYS = 60
 

@@ -21,23 +21,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from approvals.claims import services
 from approvals.claims.models import Attachment, Claim
 from approvals.claims.supplement import lapse_overdue
+from approvals.clock import LOCAL, current_time
 from approvals.db import transaction
 from approvals.extensions import db
 from approvals.finance import batches, recovery
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import EVIDENCE_KINDS
-from approvals.workflow.calendar import current_time, is_workday, load_overrides
+from approvals.workflow import runtime
+from approvals.workflow.calendar import is_workday, load_overrides
+from approvals.workflow.registry import engine_for, workflows
 
 DATA_FILE = Path(__file__).with_name("demo_claims.toml")
-LOCAL = ZoneInfo("Asia/Shanghai")
 WORKFLOW = "enterprise_claim"
 # Who takes a trigger, by the role the workflow gives it (the reviewer is the department's).
 OFFICIALS = {"finance": "finance", "government": "gov"}
@@ -62,7 +63,7 @@ class ClaimsReport:
             )
         if self.refused:
             return f"演示申报未生成 / no demo claims: {self.refused}"
-        spec = services.engine_for(WORKFLOW).spec
+        spec = workflows().get(WORKFLOW).spec
         parts = "，".join(
             f"{spec.label(state)} {self.by_state[state]}"
             for state in spec.states
@@ -195,11 +196,11 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
     elif action == "write_off":
         recovery.write_off(actor, claim_id, fields["reason"], version=version, now=at)
     else:
-        services.advance(actor, claim_id, action, version=version, now=at, **fields)
+        runtime.advance(actor, claim_id, action, version=version, now=at, **fields)
 
 
 def _actor(trigger: str, claim: Claim, enterprise: User, users: dict[str, User]) -> User:
-    role = services.engine_for(claim.workflow).spec.first(trigger).roles[0]
+    role = engine_for(claim).spec.first(trigger).roles[0]
     if role == "enterprise":
         return enterprise
     if role == "reviewer":

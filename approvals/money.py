@@ -9,6 +9,7 @@ from approvals.db import Money
 from approvals.errors import Invalid
 
 CENT = Decimal(1).scaleb(-Money.scale)  # 0.01
+ZERO = Decimal(0).quantize(CENT)  # 0.00: the start of every sum of money
 # Money is NUMERIC(14, 2): twelve digits before the point.
 MAX_AMOUNT = Decimal(10) ** (Money.precision - Money.scale) - CENT  # 999999999999.99
 

@@ -16,6 +16,7 @@ from approvals.finance import batches, reconcile, reports
 from approvals.notices import render
 from approvals.organisations.credit_code import make_credit_code
 from approvals.organisations.models import Enterprise, User
+from approvals.workflow import runtime
 
 CLAIMS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -45,7 +46,7 @@ def claimant(i: int) -> User:
 
 def fire(name, cid, trigger, **payload):
     version = db.session.get(Claim, cid, populate_existing=True).version
-    return services.advance(actor(name), cid, trigger, version=version, **payload)
+    return runtime.advance(actor(name), cid, trigger, version=version, **payload)
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from approvals.audit.check import audit
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.claims.queries import list_claims, queue_counts
-from approvals.claims.services import engine_for
 from approvals.claims.storage import sniff_type
 from approvals.claims.supplement import deadline_of
 from approvals.demo_claims import evidence_pdf, seed_claims
@@ -23,6 +22,7 @@ from approvals.finance.reconcile import check
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
+from approvals.workflow.registry import workflows
 
 
 def _user(username: str) -> User:
@@ -48,7 +48,7 @@ def test_demo_claims_fill_every_state_and_queue_on_a_record_that_checks_once(see
     with seeded.app_context():
         report = seed_claims()
         states = _states()
-        assert set(engine_for("enterprise_claim").spec.states) <= set(states), states
+        assert set(workflows().get("enterprise_claim").spec.states) <= set(states), states
         assert report.by_state == states and "逾期未补正 1" in report.summary()
         assert states["disbursed"] >= 3 and states["rejected"] >= 2
 

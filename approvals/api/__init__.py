@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from approvals.api import profile, routes  # noqa: E402,F401  (register the routes on bp)
+
+def init_app(app) -> None:
+    from approvals.api import profile, routes  # noqa: F401  (their routes on bp)
+    from approvals.extensions import csrf
+
+    csrf.exempt(bp)  # the API authenticates by bearer token only, never by cookie
+    app.register_blueprint(bp)

@@ -17,6 +17,7 @@ from approvals.notices.queries import get_visible_notice, notices_for
 from approvals.organisations.services import authenticate, issue_token, register_enterprise
 from approvals.organisations.throttle import limited, named_account
 from approvals.policies.models import Policy
+from approvals.workflow import runtime
 
 # What a transition may carry (the workflow's `requires` says which a step needs).
 TRANSITION_FIELDS = (
@@ -166,7 +167,7 @@ def transition(actor, claim_id):
     # A field a workflow step reads that has no kind above is still a short scalar.
     data = _body({**{k: Scalar(limits.COMMENT) for k in TRANSITION_FIELDS}, **TRANSITION})
     payload = {k: data[k] for k in TRANSITION_FIELDS if k in data}
-    claim = services.advance(
+    claim = runtime.advance(
         actor, claim_id, data.get("trigger", ""), version=data.get("version"), **payload
     )
     return _claim_response(actor, claim)

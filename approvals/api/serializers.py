@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import url_for
 
 from approvals.claims.models import Claim
-from approvals.claims.services import available_transitions
 from approvals.money import fmt
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.organisations.profile import payee_facts
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
+from approvals.workflow.runtime import available_transitions
 
 
 def policy_json(policy: Policy) -> dict:

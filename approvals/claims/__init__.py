@@ -1,1 +1,26 @@
 """Claims (申报): what enterprises file and officials decide, through the workflow engine."""
+
+
+def init_app(app) -> None:
+    """The claims' guards, fields and effects on the catalog, the runtime's hooks for claims,
+    and the claim pages."""
+    from approvals.access import can_fire, can_view, sees_only_own
+    from approvals.claims import fields, guards, history
+    from approvals.claims.models import Claim
+    from approvals.claims.routes import bp
+    from approvals.extensions import db
+    from approvals.workflow.registry import Subjects, catalog
+
+    cat = catalog(app)
+    guards.register(cat)
+    fields.register(cat)
+    cat.effect("claim.submitted", history.mark_submitted, stage="claim")
+    cat.subjects = Subjects(
+        load=lambda claim_id: db.session.get(Claim, claim_id),
+        can_view=can_view,
+        can_fire=can_fire,
+        arrive=history.arrive,
+        record=history.record,
+        sees_only_own=sees_only_own,
+    )
+    app.register_blueprint(bp)

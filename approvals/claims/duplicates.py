@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from approvals.access import can_view
 from approvals.claims.models import Claim
-from approvals.claims.permissions import can_view
 from approvals.errors import Conflict
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise

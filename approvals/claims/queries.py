@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from approvals.access import visible_clause
 from approvals.claims.models import Claim
-from approvals.claims.permissions import visible_clause
 from approvals.db import utcnow
 from approvals.errors import Invalid
 from approvals.extensions import db
 from approvals.limits import parse_id
 from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
+from approvals.workflow.registry import workflows
 
 MAX_PAGE = 100
 
@@ -83,7 +83,7 @@ def queue_states(actor: User) -> list[str]:
     """The states waiting for this actor's office, in workflow order, from the workflow data."""
     queue = QUEUE_OF_ROLE.get(actor.role)
     states: list[str] = []
-    for engine in current_app.extensions["approvals.workflows"].values():
+    for engine in workflows().latest():
         for state in engine.spec.states.values():
             if queue and state.queue == queue and state.name not in states:
                 states.append(state.name)

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from approvals.claims import duplicates, queries, services
 from approvals.claims.forms import ClaimForm, DecisionForm
 from approvals.claims.models import Claim
-from approvals.claims.services import LOCAL
 from approvals.claims.storage import path_for
+from approvals.clock import LOCAL
 from approvals.db import utcnow
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
@@ -33,6 +33,7 @@ from approvals.web.access import roles_required
 from approvals.web.claim_page import amount_context, attachment_form, render_claim, with_errors
 from approvals.web.security import evidence_headers, file_name, stored_file
 from approvals.web.vocabulary import N_
+from approvals.workflow import runtime
 
 bp = Blueprint("claims", __name__)
 STALE = N_("他人已先处理了该申报，页面已更新为最新状态，请核对后再操作。")
@@ -165,7 +166,7 @@ def act(claim_id: int):
         return render_claim(claim, 422, decision=form)
     trigger, version, payload = form.trigger.data, form.version.data, form.payload()
     try:
-        services.advance(current_user, claim.id, trigger, version=version, **payload)
+        runtime.advance(current_user, claim.id, trigger, version=version, **payload)
     except Conflict as exc:
         # Someone acted first, or the claim moved on: show it as it now stands, and keep
         # what was typed in the form (against the version now shown) instead of losing it.

@@ -11,25 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import g
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from approvals.claims.models import Claim
+from approvals.clock import LOCAL, current_time
 from approvals.db import transaction
 from approvals.errors import DomainError
 from approvals.extensions import db
 from approvals.organisations.models import User
 from approvals.workflow.calendar import (
     add_working_days,
-    current_time,
     load_overrides,
     working_days_left,
 )
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 DEFAULT_DAYS = 10
 MIN_DAYS, MAX_DAYS = 1, 30
 SYSTEM_USERNAME = "system"
@@ -117,7 +115,7 @@ def lapse_overdue(now: datetime | None = None) -> TickReport:
     """Lapse every returned claim whose 补正期限 passed before `now` (Beijing date). Safe to
     run twice or beside itself: each claim is moved under the version read here, so a
     resubmission that commits first wins and the lapse is refused, never both."""
-    from approvals.claims.services import advance  # services compute terms() from here
+    from approvals.workflow.runtime import advance
 
     now = now or current_time()
     today = now.astimezone(LOCAL).date()

@@ -4,9 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
-from approvals.finance import ledger, models  # noqa: E402,F401  (models join the metadata)
 
-# The ledger listens to every transition, inside advance()'s transaction.
-ledger.connect()
+def init_app(app) -> None:
+    """Finance's effects and fields on the catalog, and its pages."""
+    from approvals.finance import effects, fields, models, routes  # noqa: F401 (routes on bp)
+    from approvals.workflow.registry import catalog
 
-from approvals.finance import routes  # noqa: E402,F401  (registers the routes on bp)
+    cat = catalog(app)
+    effects.register(cat)
+    fields.register(cat)
+    app.register_blueprint(bp)

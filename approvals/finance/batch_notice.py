@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from approvals.clock import LOCAL
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.finance.models import Batch
@@ -20,7 +20,6 @@ from approvals.notices.numbering import format_number, next_seq
 from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 KIND = "batch_list"
 
 

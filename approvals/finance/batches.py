@@ -13,30 +13,26 @@ records the difference as a reduction (核减).
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from approvals.claims import services
 from approvals.claims.models import Claim
+from approvals.clock import LOCAL
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Invalid, NotFound
 from approvals.extensions import db
 from approvals.finance import ledger, prorata
 from approvals.finance.budgets import FINANCE_ROLES, READER_ROLES, require
 from approvals.finance.models import Batch, BatchItem
-from approvals.money import parse_amount
+from approvals.money import ZERO, parse_amount
 from approvals.organisations.models import User
 from approvals.organisations.profile import freeze_payee, payee_problem, unfreeze_payee
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
-
-LOCAL = ZoneInfo("Asia/Shanghai")
-ZERO = Decimal("0.00")
+from approvals.workflow import runtime
 
 
 def get_batch(actor: User, batch_id: int) -> Batch:
@@ -222,7 +218,7 @@ def _pay_next(actor: User, batch_id: int) -> bool:
     token = ledger.paying_item.set(item.id)
     try:
         # advance() commits this transaction, which holds the claim's lock until then.
-        services.advance(
+        runtime.advance(
             actor, claim.id, "disburse", version=claim.version, payment_reference=item.reference
         )
     except BaseException:

@@ -15,18 +15,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from approvals.claims.models import Claim
-from approvals.claims.services import available_transitions, engine_for, get_visible
+from approvals.claims.services import get_visible
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance import ledger, recovery
 from approvals.finance.batches import get_batch
 from approvals.finance.budgets import require
 from approvals.finance.models import BatchItem
-from approvals.money import parse_amount
+from approvals.money import ZERO, parse_amount
 from approvals.notices.numerals import to_capital_yuan
 from approvals.organisations.models import User
+from approvals.workflow.registry import engine_for
+from approvals.workflow.runtime import available_transitions
 
-ZERO = Decimal("0.00")
 STALE = "他人已先处理了该申报，请刷新后查看"
 
 
@@ -121,7 +122,7 @@ def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Prev
         due = parse_amount(form.get("amount"), "recovery_amount")
         if not reason:
             raise Invalid("请填写追回原因", fields={"comment": "请填写追回原因"})
-        paid = ledger.paid_for_claim(claim.id)  # what decisions.py checks the amount against
+        paid = ledger.paid_for_claim(claim.id)  # what the recovery_amount field checks against
         if due > paid:
             message = f"追回金额不能超过已拨付金额 {paid:,.2f} 元"
             raise Invalid(message, fields={"recovery_amount": message})
@@ -183,7 +184,7 @@ def refusals(actor: User, selected: list[tuple[int, int]], triggers) -> dict[str
                 why[t][f"#{claim_id}"] = "申报不存在"
             continue
         offered = {t.trigger for t in available_transitions(actor, claim)}
-        state = engine_for(claim.workflow).spec.label(claim.state)
+        state = engine_for(claim).spec.label(claim.state)
         for t in triggers:
             if claim.version != version:
                 why[t][claim.number] = STALE

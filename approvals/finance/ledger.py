@@ -21,15 +21,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from approvals.claims import signals
 from approvals.db import utcnow
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance.models import BatchItem, Budget, LedgerEntry
+from approvals.money import ZERO
 
-ZERO = Decimal("0.00")
-# States in which an approved claim keeps its reservation; elsewhere it is released.
-HOLDING_STATES = ("government_review", "approved")
 REDUCTION_REASON = "专项资金不足，按比例核减，核减部分不再拨付"
 # The batch item that a batch confirmation is paying right now (set by batches._pay_next):
 # a claim in a batch is paid through its batch only, never by a direct `disburse`.
@@ -113,6 +110,13 @@ def reserve(claim, event) -> None:
     _entry(budget, claim, event, "reserve", amount, "复核通过，占用预算")
 
 
+def release_held(claim, event, note: str) -> None:
+    """Whatever the claim still holds of its budget goes back (sent back, rejected)."""
+    holding = reserved_for_claim(claim.id)
+    if holding > 0:
+        release(claim, event, holding, note)
+
+
 def release(claim, event, amount: Decimal, note: str) -> None:
     budget = _budget_of(claim)
     budget.reserved -= amount
@@ -155,24 +159,3 @@ def recover(claim, event, amount: Decimal) -> None:
     budget = _budget_of(claim)
     budget.recovered += amount
     _entry(budget, claim, event, "recover", amount, "追回还款")
-
-
-def on_transition(claim, *, event, transition, actor, source) -> None:
-    """Write the ledger (and recovery) rows of a transition; raise to refuse it."""
-    from approvals.finance import recovery
-
-    trigger = transition.trigger
-    if trigger == "finance_approve":
-        reserve(claim, event)
-    elif trigger == "disburse":
-        pay(claim, event)
-    elif trigger in recovery.HANDLERS:
-        recovery.HANDLERS[trigger](claim, event)
-    elif claim.state not in HOLDING_STATES:
-        holding = reserved_for_claim(claim.id)
-        if holding > 0:
-            release(claim, event, holding, f"{transition.label.zh}，释放占用")
-
-
-def connect() -> None:
-    signals.transitioned.connect(on_transition)

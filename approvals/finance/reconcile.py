@@ -14,11 +14,15 @@ from sqlalchemy import select
 
 from approvals.claims.models import Claim
 from approvals.extensions import db
-from approvals.finance.ledger import HOLDING_STATES, held, sums_by_kind
+from approvals.finance.ledger import held, sums_by_kind
 from approvals.finance.models import BatchItem, Budget, LedgerEntry, Recovery
+from approvals.money import ZERO
+from approvals.workflow.registry import engine_for
 
-ZERO = Decimal("0.00")
-PAID_STATES = ("disbursed", "in_recovery", "recovered", "written_off")
+
+def _is(claim: Claim, tag: str) -> bool:
+    """Whether the claim's state carries `tag` in its own workflow version."""
+    return engine_for(claim).spec.has_tag(claim.state, tag)
 
 
 @dataclass
@@ -50,12 +54,12 @@ def _claim_problems(claim: Claim, sums: dict[str, Decimal]) -> list[str]:
     holding = held(sums)
     approved = claim.approved_amount or ZERO
     paid, reduced = sums["pay"], sums["reduce"]
-    if claim.state in HOLDING_STATES:
+    if _is(claim, "holds_budget"):
         if holding != approved:
             problems.append(f"已审批 {approved} 但占用 {holding}")
     elif holding != 0:
         problems.append(f"状态 {claim.state} 仍占用预算 {holding}")
-    if claim.state in PAID_STATES:
+    if _is(claim, "paid"):
         if paid + reduced != approved:
             problems.append(f"核定 {approved} ≠ 拨付 {paid} + 核减 {reduced}")
         if (claim.paid_amount or ZERO) != paid:
@@ -82,12 +86,12 @@ def check() -> Report:
         sums = by_claim[claim.id]
         problems = _claim_problems(claim, sums)
         key = (claim.policy_id, claim.policy.call_year)
-        if claim.state in HOLDING_STATES:
+        if _is(claim, "holds_budget"):
             per_policy_year[key][0] += claim.approved_amount or ZERO
-        if claim.state in PAID_STATES:
+        if _is(claim, "paid"):
             per_policy_year[key][1] += claim.paid_amount or ZERO
         item = items.get(claim.id)
-        if item is not None and (item.status == "paid") != (claim.state in PAID_STATES):
+        if item is not None and (item.status == "paid") != (_is(claim, "paid")):
             problems.append(f"批次状态 {item.status} 与申报状态不符")
         if item is not None and item.status == "paid" and item.amount != sums["pay"]:
             problems.append(f"批次金额 {item.amount} 与拨付不符")

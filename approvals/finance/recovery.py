@@ -7,16 +7,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from approvals.claims import services
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance import ledger
 from approvals.finance.models import Recovery, Repayment
-from approvals.money import parse_amount
+from approvals.money import ZERO, parse_amount
 from approvals.notices.numerals import to_capital_yuan
 from approvals.organisations.models import User
-
-ZERO = Decimal("0.00")
+from approvals.workflow import runtime
 
 
 def recovery_for(claim_id: int, *, lock: bool = False) -> Recovery | None:
@@ -31,16 +29,16 @@ def outstanding_for(claim_id: int) -> Decimal:
     return recovery.outstanding if recovery else ZERO
 
 
-# Receivers, called by ledger.on_transition inside advance()'s transaction --------------
+# Effects (approvals/finance/effects.py), inside advance()'s transaction -----------------
 
 
-def _open(claim, event) -> None:
+def open_case(claim, event, amount: Decimal) -> None:
     if recovery_for(claim.id) is not None:
         raise Conflict("该申报已有追回记录", code="recovery_exists")
     db.session.add(
         Recovery(
             claim_id=claim.id,
-            amount_due=Decimal(event.payload["recovery_amount"]),
+            amount_due=amount,
             reason=event.comment or "",
             opened_event_id=event.id,
             opened_at=event.at,
@@ -48,9 +46,8 @@ def _open(claim, event) -> None:
     )
 
 
-def _repay(claim, event) -> None:
+def record_repayment(claim, event, amount: Decimal) -> None:
     recovery = recovery_for(claim.id, lock=True)
-    amount = Decimal(event.payload["repayment_amount"])
     if amount > recovery.outstanding:  # re-checked under the lock
         raise Invalid(f"还款金额不能超过尚欠金额 {recovery.outstanding:,.2f} 元")
     recovery.repaid += amount
@@ -60,26 +57,16 @@ def _repay(claim, event) -> None:
     ledger.recover(claim, event, amount)
 
 
-def _close(outcome: str):
-    def close(claim, event) -> None:
-        recovery = recovery_for(claim.id, lock=True)
-        if outcome == "recovered" and recovery.outstanding > 0:
-            raise Invalid(
-                f"尚欠 {recovery.outstanding:,.2f} 元未追回，不能结案；请继续登记还款或办理核销"
-            )
-        if outcome == "written_off" and recovery.outstanding == 0:
-            raise Invalid("应追回金额已全部追回，请办理追回结案")
-        recovery.outcome, recovery.closed_at = outcome, event.at
-
-    return close
-
-
-HANDLERS = {
-    "put_in_recovery": _open,
-    "record_repayment": _repay,
-    "close_recovery": _close("recovered"),
-    "write_off": _close("written_off"),
-}
+def close_case(claim, event, outcome: str) -> None:
+    """`outcome` is the case's own record: "recovered" or "written_off"."""
+    recovery = recovery_for(claim.id, lock=True)
+    if outcome == "recovered" and recovery.outstanding > 0:
+        raise Invalid(
+            f"尚欠 {recovery.outstanding:,.2f} 元未追回，不能结案；请继续登记还款或办理核销"
+        )
+    if outcome == "written_off" and recovery.outstanding == 0:
+        raise Invalid("应追回金额已全部追回，请办理追回结案")
+    recovery.outcome, recovery.closed_at = outcome, event.at
 
 
 # Services: compose the notice text, then go through the one door ----------------------
@@ -99,7 +86,7 @@ def start(
     if not reason:
         raise Invalid("请填写追回原因", fields={"comment": "请填写追回原因"})
     comment = f"应追回金额：{_yuan(due)}\n追回原因：{reason}"
-    return services.advance(
+    return runtime.advance(
         actor,
         claim_id,
         "put_in_recovery",
@@ -119,7 +106,7 @@ def repay(
     comment = f"本次收到还款：{_yuan(paid)}\n尚欠金额：{_yuan(max(left, ZERO))}"
     if note.strip():
         comment += f"\n备注：{note.strip()}"
-    return services.advance(
+    return runtime.advance(
         actor,
         claim_id,
         "record_repayment",
@@ -135,7 +122,7 @@ def close(actor: User, claim_id: int, *, version: int, now: datetime | None = No
     comment = (
         f"应追回资金 {_yuan(recovery.amount_due)} 已全部追回，追回结案。" if recovery else None
     )
-    return services.advance(
+    return runtime.advance(
         actor, claim_id, "close_recovery", version=version, now=now, comment=comment
     )
 
@@ -149,4 +136,4 @@ def write_off(
     if not reason:
         raise Invalid("请填写核销原因", fields={"comment": "请填写核销原因"})
     comment = f"核销金额：{_yuan(left)}\n核销原因：{reason}"
-    return services.advance(actor, claim_id, "write_off", version=version, now=now, comment=comment)
+    return runtime.advance(actor, claim_id, "write_off", version=version, now=now, comment=comment)

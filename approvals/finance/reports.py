@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,11 +16,12 @@ from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.finance.ledger import sums_by_kind
 from approvals.finance.models import BatchItem, LedgerEntry, Recovery
+from approvals.money import ZERO
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
 from approvals.workflow.deadlines import RULES
+from approvals.workflow.registry import workflows
 
-ZERO = Decimal("0.00")
 # Approved for payout: the city's final yes, whether paid yet or not.
 APPROVED_STATES = ("approved", "disbursed", "in_recovery", "recovered", "written_off")
 DIMENSIONS = {
@@ -74,7 +74,7 @@ def _batch_names() -> dict[int, str]:
 
 
 def claims_by_state() -> Table:
-    engine = current_app.extensions["approvals.workflows"]["enterprise_claim"]
+    engine = workflows().get("enterprise_claim")
     counts: dict[str, int] = defaultdict(int)
     for state in db.session.scalars(select(Claim.state)):
         counts[state] += 1
@@ -136,7 +136,7 @@ def _hours(seconds: float) -> str:
 
 def stage_durations(claims: list[Claim] | None = None) -> Table:
     """How long claims stay in each state: from entering it to leaving it (ClaimEvent times)."""
-    engine = current_app.extensions["approvals.workflows"]["enterprise_claim"]
+    engine = workflows().get("enterprise_claim")
     spans: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for claim in _claims() if claims is None else claims:
         events = claim.events

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from approvals.clock import LOCAL
 from approvals.extensions import db
 from approvals.notices.addressing import Offices, address
 from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json
@@ -17,10 +17,10 @@ from approvals.notices.numbering import format_number, next_seq
 from approvals.organisations.models import Department
 from approvals.organisations.payee import mask_account
 from approvals.policies.vocabulary import EVIDENCE_KINDS
+from approvals.workflow.registry import engine_for
 
 __all__ = ["facts_to_json", "full_name", "issue", "new_verification_code", "verify_url"]
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 # Verification codes avoid characters that read alike (0/O, 1/I/L).
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -78,7 +78,7 @@ def _resubmission(claim, event) -> bool:
 
 def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
     """What the wording needs to say only what is true for the path actually taken."""
-    spec = current_app.extensions["approvals.workflows"][claim.workflow].spec
+    spec = engine_for(claim).spec
     states = spec.states
     from_queue = states[event.from_state].queue if event.from_state in states else None
     to_queue = states[event.to_state].queue if event.to_state in states else None
@@ -182,3 +182,11 @@ def issue(claim, event, kind: str, issuer: Department) -> Notice:
     )
     db.session.add(notice)
     return notice
+
+
+def issue_for_step(step) -> Notice:
+    """The `notice.issue` effect: the move's notice, in the name of the acting official's
+    department, or of the clause's department when the enterprise or the system acts."""
+    claim = step.subject
+    issuer = step.actor.department or claim.policy.department
+    return issue(claim, step.event, step.transition.notice, issuer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from approvals.access import can_view_payout_batches
 from approvals.claims.services import get_visible
 from approvals.errors import NotFound
 from approvals.extensions import db
@@ -25,7 +26,7 @@ def get_visible_notice(actor: User, notice_id: int) -> Notice:
     if notice is None:
         raise NotFound("通知书不存在或无权查看")
     if notice.claim_id is None:  # a batch list: for the offices that handle payouts
-        if actor.role not in ("finance", "government", "admin"):
+        if not can_view_payout_batches(actor):
             raise NotFound("通知书不存在或无权查看")
     else:
         get_visible(actor, notice.claim_id)  # 404 unless the actor may see the claim

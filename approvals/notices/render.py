@@ -14,13 +14,14 @@ from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from approvals.clock import LOCAL
 
 from .facts import KIND_TITLES, NoticeFacts, notice_title
 from .numerals import to_capital_yuan
@@ -32,7 +33,6 @@ TEMPLATES = ROOT / "templates"
 FONTS = PACKAGE / "fonts"
 ASSETS = PACKAGE / "assets"
 STYLESHEET = ASSETS / "notice.css"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class NoticeRenderError(RuntimeError):
@@ -233,9 +233,9 @@ def notice_context(facts: NoticeFacts) -> dict:
     issued_at = facts.issued_at
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must be timezone-aware")
-    local = issued_at.astimezone(SHANGHAI)
+    local = issued_at.astimezone(LOCAL)
     comment = facts.comment or ""
-    submitted = facts.submitted_at.astimezone(SHANGHAI) if facts.submitted_at else None
+    submitted = facts.submitted_at.astimezone(LOCAL) if facts.submitted_at else None
     return {
         "facts": facts,
         "heading": notice_title(facts),

@@ -1,9 +1,8 @@
 """Public verification of notices (/verify/<code>): anyone may check a notice."""
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, redirect, render_template, url_for
 
+from approvals.clock import LOCAL
 from approvals.notices.facts import DOCUMENT_TITLES
 from approvals.notices.forms import CompareForm, LookupForm
 from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
@@ -27,7 +26,7 @@ def verify(code: str):
     intact = record_holds(notice)
     if form.validate_on_submit():
         result = intact and matches(notice, form.file.data.read())
-    issued = notice.issued_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    issued = notice.issued_at.astimezone(LOCAL)
     return render_template(
         "verify/notice.html",
         notice=notice,

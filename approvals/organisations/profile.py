@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from sqlalchemy import select
 
 from approvals.db import transaction
@@ -27,6 +26,7 @@ from approvals.organisations.payee import (
     payee_of,
     payout_refusal,
 )
+from approvals.workflow.registry import workflows
 
 CONTACT_FIELDS = ("legal_representative", "contact_name", "contact_phone", "contact_email")
 ACCOUNT_FIELDS = ("bank_name", "bank_account", "account_name")
@@ -211,7 +211,7 @@ def shown_account(actor: User, number: str | None) -> str:
 def _payable_from(workflow: str) -> set[str]:
     """The states from which a payout (the transition the payee guard stands before) can
     still be reached: read from the workflow file, a few dozen transitions at most."""
-    spec = current_app.extensions["approvals.workflows"][workflow].spec
+    spec = workflows().get(workflow).spec
     reach = {s for t in spec.transitions if PAYEE_GUARD in t.conditions for s in t.sources}
     grew = True
     while grew:

@@ -4,5 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-# The page modules attach their routes, filters and handlers to `bp` when imported.
-from approvals.web import filters, home, i18n, queue  # noqa: E402, F401
+
+def init_app(app) -> None:
+    # The page modules attach their routes, filters and handlers to `bp`.
+    from approvals.web import filters, home, i18n, queue  # noqa: F401
+
+    app.register_blueprint(bp)

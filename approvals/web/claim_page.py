@@ -13,7 +13,7 @@ from approvals.claims.forms import (
     amount_input_values,
     options,
 )
-from approvals.claims.services import EDITABLE_STATES, available_transitions
+from approvals.claims.services import is_editable
 from approvals.errors import DomainError
 from approvals.finance.claim_panel import finance_panel
 from approvals.notices.queries import notices_for
@@ -21,6 +21,7 @@ from approvals.organisations.profile import payee_view
 from approvals.policies.amount_rules import describe, input_fields, maximum_for
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web.decision import decision_form, needed_by
+from approvals.workflow.runtime import available_transitions
 
 
 def kind_choices(policy) -> list:
@@ -64,7 +65,7 @@ def with_errors(form, exc: DomainError):
 
 def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None):
     """Render the claim page; a form passed in (with its errors) replaces the blank one."""
-    editable = claim.state in EDITABLE_STATES and current_user.role == "enterprise"
+    editable = is_editable(claim) and current_user.role == "enterprise"
     money = finance_panel(current_user, claim)
     actions, elsewhere = [], []
     for transition in available_transitions(current_user, claim):

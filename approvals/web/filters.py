@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from approvals.claims.supplement import deadline_of
+from approvals.clock import LOCAL
 from approvals.errors import error_body, wants_json
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
 from approvals.web.i18n import LANGUAGES, lang
 from approvals.web.vocabulary import N_
+from approvals.workflow.registry import engine_for, workflows
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 # The queue a claim's state sits in says who acts next (workflow data, not code).
 NEXT_STEP = {
     "enterprise": N_("待本企业完善材料并提交"),
@@ -29,7 +29,7 @@ NEXT_STEP = {
 
 
 def _spec(claim):
-    return current_app.extensions["approvals.workflows"][claim.workflow].spec
+    return engine_for(claim).spec
 
 
 def state_label(claim) -> str:
@@ -37,7 +37,7 @@ def state_label(claim) -> str:
 
 
 def state_name_label(state: str, workflow: str = "enterprise_claim") -> str:
-    return current_app.extensions["approvals.workflows"][workflow].spec.label(state, lang())
+    return workflows().get(workflow).spec.label(state, lang())
 
 
 def label(spec_label) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import redirect, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from approvals.claims.queries import programme_counts
+from approvals.clock import local_today
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise, User
 from approvals.policies.models import Policy
@@ -21,7 +20,7 @@ def index():
     """Signed in: one's own home. Otherwise the open policies and the way in."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
-    today = date.today()
+    today = local_today()  # the city's date, not the server's
     query = select(Policy).where(Policy.window_close >= today).order_by(Policy.window_close)
     return render_template("index.html", policies=db.session.scalars(query).all())
 

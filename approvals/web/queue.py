@@ -9,7 +9,6 @@ from flask_login import current_user
 from approvals.claims import queries
 from approvals.claims.forms import BatchForm, QueueFilterForm, options
 from approvals.claims.models import Claim
-from approvals.claims.services import advance, available_transitions
 from approvals.errors import DomainError
 from approvals.extensions import db
 from approvals.finance import confirmations
@@ -17,6 +16,8 @@ from approvals.finance import routes as finance_routes
 from approvals.web import bp
 from approvals.web.access import OFFICIALS, roles_required, safe_next
 from approvals.web.filters import label, policy_title, state_name_label
+from approvals.workflow.registry import workflows
+from approvals.workflow.runtime import advance, available_transitions
 
 # Finance's moves that need no per-claim opinion, so they can be taken on many claims at once.
 BATCH_TRIGGERS = ("finance_approve", "disburse")
@@ -45,7 +46,7 @@ def _batch_form(shown: list[Claim] | None = None) -> BatchForm:
     """The bulk bar; on the queue page it offers only what some claim shown there allows
     (the confirmation page then checks the selection: every claim must allow it)."""
     form = BatchForm()
-    engine = current_app.extensions["approvals.workflows"]["enterprise_claim"]
+    engine = workflows().get("enterprise_claim")
     triggers = BATCH_TRIGGERS
     if shown is not None:
         offered = {t.trigger for c in shown for t in available_transitions(current_user, c)}

@@ -21,9 +21,9 @@ The functions here are pure: they take the administrator's dates as a mapping (r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 import chinese_calendar
@@ -160,12 +160,3 @@ def set_calendar_day(day: date, workday: bool | None, note: str = ""):
             db.session.add(row)
         row.workday, row.note = workday, note
     return row
-
-
-def current_time() -> datetime:
-    """Now, aware UTC, from the application's clock: `CLOCK` in its config when set (a
-    callable, for tests and for replaying a day), else the system clock."""
-    from flask import current_app
-
-    clock: Callable[[], datetime] | None = current_app.config.get("CLOCK")
-    return clock() if clock is not None else datetime.now(UTC)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+from approvals.clock import LOCAL
 
 
 def _start_of_local_day(year: int, month: int, day: int) -> datetime:

@@ -6,7 +6,7 @@ import threading
 
 from transitions import Machine, MachineError
 
-from approvals.workflow.guards import GUARDS, GuardContext
+from approvals.workflow.guards import Guard, GuardContext
 from approvals.workflow.spec import TransitionSpec, WorkflowSpec
 
 
@@ -38,16 +38,17 @@ class _Subject:
         self.record.state = value
 
 
-def _condition(name: str):
-    check = GUARDS[name].check
+def _condition(guard: Guard):
+    check = guard.check
     return lambda event: check(event.model.record, event.model.ctx)
 
 
 class Engine:
     """One machine per workflow, shared by every record; records are bound per call."""
 
-    def __init__(self, spec: WorkflowSpec):
+    def __init__(self, spec: WorkflowSpec, guards: dict[str, Guard]):
         self.spec = spec
+        self.guards = guards
         # No auto transitions: `to_<state>()` would be a back door around the rules.
         self.machine = Machine(
             model=None,
@@ -62,8 +63,8 @@ class Engine:
                 t.trigger,
                 list(t.sources),
                 t.dest,
-                conditions=[_condition(n) for n in t.conditions],
-                unless=[_condition(n) for n in t.unless],
+                conditions=[_condition(guards[n]) for n in t.conditions],
+                unless=[_condition(guards[n]) for n in t.unless],
             )
         # add_model/remove_model mutate the shared machine; firing is microseconds.
         self._lock = threading.Lock()
@@ -90,19 +91,18 @@ class Engine:
                 return t
         raise RuntimeError(f"{self.spec.name}: '{trigger}' moved to an undeclared state")
 
-    @classmethod
-    def _closest(cls, record, candidates: list[TransitionSpec], ctx) -> dict[str, str]:
+    def _closest(self, record, candidates: list[TransitionSpec], ctx) -> dict[str, str]:
         """Explain the branch that came nearest: a guard that failed on the branch meant for
         this record, not the routing guard of a branch it was never meant to take."""
-        reasons = [cls.explain(record, t, ctx) for t in candidates]
+        reasons = [self.explain(record, t, ctx) for t in candidates]
         return min((r for r in reasons if r), key=len, default=reasons[0])
 
-    @staticmethod
-    def explain(record, transition: TransitionSpec, ctx: GuardContext) -> dict[str, str]:
+    def explain(self, record, transition: TransitionSpec, ctx: GuardContext) -> dict[str, str]:
         """What keeps `transition` from being taken now, by field, in words a user can act on."""
-        failing = [GUARDS[n] for n in transition.conditions if not GUARDS[n].check(record, ctx)]
-        failing += [GUARDS[n] for n in transition.unless if GUARDS[n].check(record, ctx)]
-        return {g.field: g.explain(record, ctx) for g in failing}
+        g = self.guards
+        failing = [g[n] for n in transition.conditions if not g[n].check(record, ctx)]
+        failing += [g[n] for n in transition.unless if g[n].check(record, ctx)]
+        return {guard.field: guard.explain(record, ctx) for guard in failing}
 
     def triggers_from(self, state: str) -> list[TransitionSpec]:
         """One transition per trigger from `state` (the first branch stands for all)."""

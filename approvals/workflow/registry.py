@@ -1,36 +1,166 @@
-"""Load and validate every workflow definition at start-up."""
+"""What the workflow files may name, filled in by the features, and the loaded workflows.
+
+Each feature registers its guards, fields and effects in its `init_app(app)` on the app's
+catalog; `approvals.workflow.init_app(app)` runs last and loads every file, refusing one
+that names something nobody registered. Workflows are keyed by (name, version): a claim
+runs on the version it was filed under (`Workflows.engine_for(claim)`).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from flask import Flask, current_app
 
 from approvals.workflow.deadlines import RULES
 from approvals.workflow.engine import Engine
-from approvals.workflow.guards import GUARDS
-from approvals.workflow.spec import WorkflowError, parse, validate
+from approvals.workflow.fields import Field
+from approvals.workflow.guards import Guard, GuardContext
+from approvals.workflow.spec import TransitionSpec, WorkflowError, parse, validate
+
+CATALOG = "approvals.catalog"
+WORKFLOWS = "approvals.workflows"
 
 
-def load_file(path: str | Path, *, roles, notices, fields) -> Engine:
+@dataclass(frozen=True)
+class Effect:
+    """A named side effect of a move. `stage` "claim" runs before the audit event is
+    written (it changes the claim, which the event's snapshot records); "record" runs after
+    it (it writes rows that point at the event); a marker with no `run` only tells the pages
+    something about the move (offered in bulk, taken in a batch, confirmed first)."""
+
+    name: str
+    run: Callable | None = None
+    stage: str = "record"
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """How the runtime reaches the records of one kind: registered by the feature that owns
+    them (claims), so that the runtime imports no feature."""
+
+    load: Callable[[int], object]  # the record by id, or None
+    can_view: Callable[[object, object], bool]
+    can_fire: Callable[[object, object, TransitionSpec], object]  # a Decision (truthy, reason)
+    arrive: Callable  # (step) writes what every move keeps: queues reached, deadline, decided
+    record: Callable  # (step) writes and returns the audit event
+    sees_only_own: Callable[[object], bool]  # an owner (enterprise) learns nothing of others
+
+
+@dataclass
+class Catalog:
+    roles: set[str] = field(default_factory=set)
+    notices: set[str] = field(default_factory=set)
+    guards: dict[str, Guard] = field(default_factory=dict)
+    fields: dict[str, Field] = field(default_factory=dict)
+    effects: dict[str, Effect] = field(default_factory=dict)
+    subjects: Subjects | None = None
+    # Load-time checks a feature adds: check(spec) -> [(line, problem)]
+    checks: list[Callable] = field(default_factory=list)
+
+    def guard(self, name: str, explain: Callable[[object, GuardContext], str], on="claim"):
+        """Decorator: register `check(claim, ctx) -> bool` as the guard `name`."""
+
+        def register(check):
+            self._unique(self.guards, name, "guard")
+            self.guards[name] = Guard(name, check, explain, on)
+            return check
+
+        return register
+
+    def field(self, spec: Field) -> None:
+        self._unique(self.fields, spec.name, "field")
+        self.fields[spec.name] = spec
+
+    def effect(self, name: str, run: Callable | None = None, *, stage: str = "record") -> None:
+        if stage not in ("claim", "record"):
+            raise ValueError(f"effect '{name}': unknown stage '{stage}'")
+        self._unique(self.effects, name, "effect")
+        self.effects[name] = Effect(name, run, stage)
+
+    @staticmethod
+    def _unique(table: dict, name: str, kind: str) -> None:
+        if name in table:
+            raise ValueError(f"{kind} '{name}' is registered twice")
+
+
+def catalog(app: Flask) -> Catalog:
+    """The app's catalog, created on first use by the first feature that registers."""
+    return app.extensions.setdefault(CATALOG, Catalog())
+
+
+class Workflows:
+    """Every loaded (name, version); the newest version of a name is the one new claims use."""
+
+    def __init__(self, engines: dict[tuple[str, int], Engine]):
+        self._engines = engines
+        self._latest = {}
+        for (name, _version), engine in sorted(engines.items()):
+            self._latest[name] = engine
+
+    def get(self, name: str, version: int | None = None) -> Engine:
+        if version is None:
+            return self._latest[name]
+        return self._engines[(name, version)]
+
+    def engine_for(self, claim) -> Engine:
+        return self.get(claim.workflow, claim.workflow_version)
+
+    def latest(self) -> list[Engine]:
+        return list(self._latest.values())
+
+    def values(self) -> Iterator[Engine]:
+        return iter(self._engines.values())
+
+    def __contains__(self, key) -> bool:
+        return key in self._engines or key in self._latest
+
+
+def workflows() -> Workflows:
+    return current_app.extensions[WORKFLOWS]
+
+
+def engine_for(claim) -> Engine:
+    """The engine of the workflow version `claim` was filed under."""
+    return workflows().engine_for(claim)
+
+
+_VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
+
+
+def load_file(path: str | Path, cat: Catalog) -> Engine:
+    path = Path(path)
     spec = parse(path)
+    match = _VERSION_FILE.match(path.name)
+    if match and int(match.group(1)) != spec.version:
+        raise WorkflowError(f"{path}: the file says version = {spec.version}")
+    if match and path.parent.name != spec.name:
+        raise WorkflowError(f"{path}: the folder is not named after the workflow '{spec.name}'")
     validate(
         spec,
-        Path(path).read_text(encoding="utf-8"),
-        roles=set(roles),
-        guards=set(GUARDS),
-        notices=set(notices),
-        fields=set(fields),
+        path.read_text(encoding="utf-8"),
+        roles=cat.roles,
+        guards=set(cat.guards),
+        notices=cat.notices,
+        fields=set(cat.fields),
         deadlines=set(RULES),
+        effects=set(cat.effects),
     )
-    return Engine(spec)
+    for check in cat.checks:
+        for line, problem in check(spec):
+            raise WorkflowError(f"{path}:{line}: {problem}")
+    return Engine(spec, cat.guards)
 
 
-def load_all(directory: str | Path, *, roles, notices, fields) -> dict[str, Engine]:
-    engines: dict[str, Engine] = {}
-    for path in sorted(Path(directory).glob("*.toml")):
-        engine = load_file(path, roles=roles, notices=notices, fields=fields)
-        if engine.spec.name in engines:
-            raise WorkflowError(f"{path}: workflow name '{engine.spec.name}' is used twice")
-        engines[engine.spec.name] = engine
+def load_all(directory: str | Path, cat: Catalog) -> Workflows:
+    """`workflows/<name>/v<N>.toml`, one folder per workflow, one file per version."""
+    engines: dict[tuple[str, int], Engine] = {}
+    for path in sorted(Path(directory).glob("*/v*.toml")):
+        engine = load_file(path, cat)
+        engines[(engine.spec.name, engine.spec.version)] = engine
     if not engines:
-        raise WorkflowError(f"{directory}: no workflow definitions found")
-    return engines
+        raise WorkflowError(f"{directory}: no workflow definitions found (<name>/v<N>.toml)")
+    return Workflows(engines)

@@ -10,6 +10,23 @@ from pathlib import Path
 
 QUEUES = ("enterprise", "department", "finance", "government")
 
+# What a state means to the features that read the spec (`states_tagged(...)`), so that
+# none of them names a state. A workflow tags its own states; the words are shared.
+TAGS = {
+    "unsubmitted": "not yet filed: only the enterprise sees it",
+    "editable": "the enterprise may change the claim and its evidence",
+    "awaiting_supplement": "returned to the enterprise for supplement (补正)",
+    "holds_budget": "an approved amount is reserved on the budget",
+    "payable": "approved and waiting for payout",
+    "approved": "passed every approval (paid or not)",
+    "paid": "money has left the budget for this claim",
+    "in_recovery": "money paid is being recovered",
+    "recovered": "a recovery closed with everything repaid",
+    "written_off": "a recovery closed with the rest written off",
+    "given_up": "the enterprise withdrew or let the claim lapse",
+    "refused": "an official decided not to support it",
+}
+
 
 class WorkflowError(Exception):
     """A definition that cannot be used; the message names the file and line."""
@@ -28,6 +45,8 @@ class StateSpec:
     queue: str | None = None
     deadline: str | None = None
     final: bool = False
+    tags: frozenset[str] = frozenset()
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class TransitionSpec:
     unless: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     notice: str | None = None
+    effects: tuple[str, ...] = ()
     line: int = 0
 
 
@@ -53,6 +73,24 @@ class WorkflowSpec:
     transitions: tuple[TransitionSpec, ...]
     path: str = ""
     triggers: tuple[str, ...] = field(default=())
+    # For claims filed under an older version: old version → {old state: new state}.
+    migrate_from: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def states_tagged(self, *tags: str) -> tuple[str, ...]:
+        """The states carrying any of `tags`, in file order."""
+        return tuple(s.name for s in self.states.values() if s.tags & set(tags))
+
+    def has_tag(self, state: str, tag: str) -> bool:
+        spec = self.states.get(state)
+        return spec is not None and tag in spec.tags
+
+    def with_effect(self, effect: str) -> tuple[TransitionSpec, ...]:
+        """The transitions naming `effect`, one per trigger."""
+        seen: dict[str, TransitionSpec] = {}
+        for t in self.transitions:
+            if effect in t.effects:
+                seen.setdefault(t.trigger, t)
+        return tuple(seen.values())
 
     def candidates(self, trigger: str, source: str) -> list[TransitionSpec]:
         """The transitions `trigger` may take from `source`, in file order (branches)."""
@@ -112,6 +150,8 @@ def parse(path: str | Path) -> WorkflowSpec:
             queue=body.get("queue"),
             deadline=body.get("deadline"),
             final=bool(body.get("final", False)),
+            tags=frozenset(_tuple(body.get("tags"))),
+            line=_line_of(text, rf"^\[states\.{re.escape(name)}\]"),
         )
         for name, body in raw["states"].items()
     }
@@ -129,6 +169,7 @@ def parse(path: str | Path) -> WorkflowSpec:
             "unless",
             "requires",
             "notice",
+            "effects",
         }
         if unknown:
             raise WorkflowError(f"{path}:{line}: unknown keys {sorted(unknown)}")
@@ -146,6 +187,7 @@ def parse(path: str | Path) -> WorkflowSpec:
                 unless=_tuple(body.get("unless")),
                 requires=_tuple(body.get("requires")),
                 notice=body.get("notice"),
+                effects=_tuple(body.get("effects")),
                 line=line,
             )
         )
@@ -157,8 +199,19 @@ def parse(path: str | Path) -> WorkflowSpec:
         transitions=tuple(transitions),
         path=str(path),
         triggers=tuple(dict.fromkeys(t.trigger for t in transitions)),
+        migrate_from=_migrate_from(path, raw.get("migrate_from", {})),
     )
     return spec
+
+
+def _migrate_from(path: Path, raw: dict) -> dict[int, dict[str, str]]:
+    """`[migrate_from.1] states = { old = "new" }`: how claims of version 1 move here."""
+    maps = {}
+    for version, body in raw.items():
+        if not str(version).isdigit() or not isinstance(body, dict):
+            raise WorkflowError(f"{path}: [migrate_from.{version}] must name a version number")
+        maps[int(version)] = {str(k): str(v) for k, v in body.get("states", {}).items()}
+    return maps
 
 
 def validate(
@@ -170,6 +223,7 @@ def validate(
     notices: set[str],
     fields: set[str],
     deadlines: set[str],
+    effects: set[str],
 ) -> None:
     """Refuse a definition that could not run as written; name the file and line."""
     where = spec.path
@@ -185,6 +239,8 @@ def validate(
             fail(line, f"state '{state.name}': unknown queue '{state.queue}'")
         if state.deadline is not None and state.deadline not in deadlines:
             fail(line, f"state '{state.name}': unknown deadline rule '{state.deadline}'")
+        for tag in sorted(state.tags - set(TAGS)):
+            fail(line, f"state '{state.name}': unknown tag '{tag}'")
     seen: dict[tuple[str, str], TransitionSpec] = {}
     for t in spec.transitions:
         for source in t.sources:
@@ -213,10 +269,20 @@ def validate(
         for name in t.requires:
             if name not in fields:
                 fail(t.line, f"'{t.trigger}': unknown required field '{name}'")
+        for name in t.effects:
+            if name not in effects:
+                fail(t.line, f"'{t.trigger}': unknown effect '{name}'")
         if t.notice is not None and t.notice not in notices:
             fail(t.line, f"'{t.trigger}': unknown notice kind '{t.notice}'")
         if set(t.roles) != set(spec.first(t.trigger).roles):
             fail(t.line, f"'{t.trigger}': every declaration of a trigger names the same roles")
+    for version, mapping in spec.migrate_from.items():
+        line = _line_of(text, rf"^\[migrate_from\.{version}\]")
+        if version >= spec.version:
+            fail(line, f"migrate_from.{version}: not an older version than {spec.version}")
+        for old, new in mapping.items():
+            if new not in spec.states:
+                fail(line, f"migrate_from.{version}: '{old}' maps to unknown state '{new}'")
     reachable = _reachable(spec)
     for state in spec.states.values():
         line = _line_of(text, rf"^\[states\.{re.escape(state.name)}\]")

@@ -6,13 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from approvals.claims import services
 from approvals.errors import Conflict
 from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
+from approvals.workflow import runtime
 
-pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+# Threads, each with its own connection: the rows must be committed for them to meet.
+pytestmark = [
+    pytest.mark.parametrize("backend", ["postgresql"], indirect=True),
+    pytest.mark.committed,
+]
 
 
 def _run_at_once(app, jobs):
@@ -46,7 +50,7 @@ def test_two_reviewers_deciding_at_once_one_wins(seeded, api, submitted_claim):
     version = api("reviewer_jmj").claim(submitted_claim).json["version"]
 
     def approve():
-        return services.advance(
+        return runtime.advance(
             _actor("reviewer_jmj"),
             submitted_claim,
             "dept_approve",
@@ -56,7 +60,7 @@ def test_two_reviewers_deciding_at_once_one_wins(seeded, api, submitted_claim):
         ).state
 
     def reject():
-        return services.advance(
+        return runtime.advance(
             _actor("reviewer_jmj"),
             submitted_claim,
             "dept_reject",
@@ -86,7 +90,7 @@ def test_notice_numbers_have_no_gaps_or_duplicates_under_concurrency(seeded, api
         ids.append((username, claim["id"], version))
 
     def submit(username, cid, version):
-        return lambda: services.advance(_actor(username), cid, "submit", version=version).state
+        return lambda: runtime.advance(_actor(username), cid, "submit", version=version).state
 
     results = _run_at_once(seeded, [submit(*claim) for claim in ids])
     assert results == ["submitted"] * len(ids), results

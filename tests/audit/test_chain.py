@@ -4,6 +4,7 @@ import hashlib
 import re
 from io import BytesIO
 
+import pytest
 from sqlalchemy import select, text
 
 from approvals.audit.chain import GENESIS
@@ -67,6 +68,7 @@ def test_each_claim_chains_its_events_and_notices_and_each_budget_its_entries(se
     assert FAILED not in _verify_page(seeded, notices[events[0].id])
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_an_event_edited_by_a_dba_is_caught(seeded, claims):
     [cid] = claims(1, to="approved")
     claim, events, notices = _record(seeded, cid)
@@ -85,6 +87,7 @@ def test_an_event_edited_by_a_dba_is_caught(seeded, claims):
     assert FAILED in page and "验证码有效" not in page
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_notice_forged_with_its_pdf_and_sha256_is_caught(seeded, claims):
     [cid] = claims(1, to="approved")
     claim, events, notices = _record(seeded, cid)
@@ -109,6 +112,7 @@ def test_a_notice_forged_with_its_pdf_and_sha256_is_caught(seeded, claims):
     assert "一致：该文件与签发的通知书原件完全一致" not in html
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_notice_whose_hash_was_recomputed_breaks_the_next_event(seeded, claims):
     [cid] = claims(1, to="approved")
     claim, events, notices = _record(seeded, cid)
@@ -122,6 +126,7 @@ def test_a_notice_whose_hash_was_recomputed_breaks_the_next_event(seeded, claims
     assert f"claim {claim.number} event {events[1].id}: prev_hash does not follow" in output
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_ledger_row_edited_by_a_dba_is_caught(seeded, claims):
     [cid] = claims(1, to="approved")
     with seeded.app_context():
@@ -138,6 +143,7 @@ def test_a_ledger_row_edited_by_a_dba_is_caught(seeded, claims):
     assert f"{where}: its content does not match its hash" in output
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_stored_pdf_changed_alone_is_caught(seeded, claims):
     [cid] = claims(1, to="submitted")
     claim, events, notices = _record(seeded, cid)
@@ -153,6 +159,7 @@ def test_a_stored_pdf_changed_alone_is_caught(seeded, claims):
     assert FAILED in _verify_page(seeded, receipt)
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_deleted_last_event_is_caught(seeded, claims):
     [cid] = claims(1, to="finance_review")
     claim, events, notices = _record(seeded, cid)
@@ -165,6 +172,7 @@ def test_a_deleted_last_event_is_caught(seeded, claims):
     assert f"claim {claim.number}: its state 'finance_review' is not where its last event" in output
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_disabled_or_dropped_trigger_is_reported(seeded, claims):
     claims(1, to="submitted")
     with seeded.app_context(), db.engine.begin() as conn:
@@ -194,6 +202,7 @@ def test_the_chain_continues_after_a_send_back(seeded, claims):
     assert code == 0, output
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_a_forged_batch_list_is_caught(seeded, claims):
     from approvals.finance import batches
     from tests.finance.conftest import actor
@@ -215,6 +224,7 @@ def test_a_forged_batch_list_is_caught(seeded, claims):
     assert FAILED in _verify_page(seeded, listing)
 
 
+@pytest.mark.committed  # a DBA's connection of its own
 def test_an_event_removed_from_under_its_notice_is_caught(seeded, claims):
     [cid] = claims(1, to="finance_review")
     claim, events, notices = _record(seeded, cid)

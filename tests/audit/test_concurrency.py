@@ -8,11 +8,16 @@ from approvals.audit.check import audit
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.finance.models import LedgerEntry
+from approvals.workflow import runtime
 from tests.finance.conftest import fire, run_at_once, set_budget
 
-pytestmark = pytest.mark.parametrize(
-    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
-)
+# Threads, each with its own connection: the rows must be committed for them to meet.
+pytestmark = [
+    pytest.mark.parametrize(
+        "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+    ),
+    pytest.mark.committed,
+]
 
 
 def test_racing_approvals_on_one_budget_keep_its_chain_unbroken(seeded, claims):
@@ -38,11 +43,10 @@ def test_racing_decisions_on_one_claim_leave_one_chain(seeded, claims):
         version = db.session.get(Claim, cid).version
 
     def decide(trigger, **payload):
-        from approvals.claims import services
         from tests.finance.conftest import actor
 
         return lambda: (
-            services.advance(actor("reviewer_jmj"), cid, trigger, version=version, **payload).state
+            runtime.advance(actor("reviewer_jmj"), cid, trigger, version=version, **payload).state
         )
 
     results = run_at_once(

@@ -17,9 +17,11 @@ from approvals.organisations.models import Enterprise, User
 from tests.web.conftest import WebClient
 from tests.web.conftest import text as page_text
 
-pytestmark = pytest.mark.parametrize(
-    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+# Threads, each with its own connection: the rows must be committed for them to meet.
+pytestmark = [
+    pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]),
+    pytest.mark.committed,
+]
 PASSPHRASE = "a long enough passphrase"
 
 

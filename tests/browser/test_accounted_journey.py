@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from approvals.clock import current_time
 from approvals.extensions import db
 from approvals.notices.numerals import to_capital_yuan
 from approvals.organisations.credit_code import make_credit_code
 from approvals.policies.models import Policy
-from approvals.workflow.calendar import add_working_days, current_time, load_overrides
+from approvals.workflow.calendar import add_working_days, load_overrides
 from tests.browser.conftest import fill_profile, shoot
 from tests.browser.test_claim_journey import act, open_from_queue, sign_in, upload
 from tests.conftest import PASSWORD, ApiClient

@@ -70,6 +70,7 @@ def test_a_paid_claim_still_counts(api, submitted_claim):
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.committed  # threads, each on its own connection
 def test_two_creates_at_once_make_one_claim(seeded, make_enterprise):
     for _round in range(8):
         username = make_enterprise()

@@ -14,6 +14,7 @@ from approvals.db import transaction
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.organisations.models import User
+from approvals.workflow import runtime
 from tests.api.test_concurrency import _run_at_once
 from tests.conftest import PASSWORD, PDF_BYTES
 
@@ -136,6 +137,7 @@ def _outcome(job):
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.committed  # threads, each on its own connection
 def test_submission_racing_uploads_and_removals_keeps_what_was_submitted(seeded, make_enterprise):
     """20 races of a submission against a removal of a required file, an extra upload, or
     the upload of the last missing file: every submitted claim holds exactly the files of
@@ -157,7 +159,7 @@ def test_submission_racing_uploads_and_removals_keeps_what_was_submitted(seeded,
             version = db.session.get(Claim, claim_id).version
 
         def submit(username=username, claim_id=claim_id, version=version):
-            return services.advance(_actor(username), claim_id, "submit", version=version)
+            return runtime.advance(_actor(username), claim_id, "submit", version=version)
 
         def change(kind_of_race=kind_of_race, username=username, claim_id=claim_id, files=files):
             ent = _actor(username)
@@ -191,7 +193,7 @@ def test_submission_racing_uploads_and_removals_keeps_what_was_submitted(seeded,
             with seeded.app_context():
                 version = db.session.get(Claim, claim_id).version
                 try:
-                    services.advance(_actor(username), claim_id, "submit", version=version)
+                    runtime.advance(_actor(username), claim_id, "submit", version=version)
                 except Invalid as exc:
                     assert exc.code == "condition_failed"  # the change removed a required file
                     continue
@@ -201,6 +203,7 @@ def test_submission_racing_uploads_and_removals_keeps_what_was_submitted(seeded,
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.committed  # threads, each on its own connection
 def test_the_same_file_uploaded_twice_at_once_is_kept_once_without_a_server_error(seeded, api):
     claim = api("ent_huadong").create_claim()
 

@@ -16,6 +16,7 @@ from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.organisations.services import authenticate
+from approvals.workflow import runtime
 from tests.conftest import PASSWORD, SEPTEMBER, set_clock
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -203,7 +204,7 @@ def test_a_resubmission_that_came_first_wins_over_the_lapse(seeded, api, returne
     set_clock(seeded, "2026-10-09T23:59")
     assert api("ent_huadong").fire(claim_id, "submit").status_code == 200
     with seeded.app_context(), pytest.raises(Conflict) as refused:
-        services.advance(
+        runtime.advance(
             system_user(), claim_id, "lapse", version=version, now=beijing("2026-10-10T00:01")
         )
     assert refused.value.code == "stale_version"
@@ -222,6 +223,7 @@ def test_a_resubmission_after_the_lapse_is_refused(seeded, api, returned):
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.committed  # threads, each on its own connection
 def test_resubmission_and_tick_racing_never_both_win(seeded, api, returned):
     """Around midnight: the enterprise's request began on the last day, tick's on the next."""
     claim_id = returned(days=3)
@@ -243,7 +245,7 @@ def test_resubmission_and_tick_racing_never_both_win(seeded, api, returned):
         actor = db.session.get(User, enterprise_id)
         version = _claim(seeded, claim_id).version
         now = beijing("2026-10-09T23:59:59")
-        return services.advance(actor, claim_id, "submit", version=version, now=now).state
+        return runtime.advance(actor, claim_id, "submit", version=version, now=now).state
 
     jobs = {
         "resubmit": resubmit,
@@ -319,4 +321,4 @@ def test_create_user_refuses_the_system_role(seeded):
 def test_the_system_may_not_fire_anything_else(seeded, api, returned):
     claim_id = returned(days=3)
     with seeded.app_context(), pytest.raises(Forbidden, match="无权执行此操作"):
-        services.advance(system_user(), claim_id, "withdraw", version=_version(seeded, claim_id))
+        runtime.advance(system_user(), claim_id, "withdraw", version=_version(seeded, claim_id))

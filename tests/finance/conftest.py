@@ -13,6 +13,7 @@ from approvals.extensions import db
 from approvals.finance.models import Budget
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
+from approvals.workflow import runtime
 from tests.api.test_concurrency import _run_at_once as run_at_once  # noqa: F401
 from tests.conftest import PDF_BYTES
 
@@ -26,7 +27,7 @@ def actor(username: str) -> User:
 
 def fire(username: str, claim_id: int, trigger: str, **payload) -> Claim:
     claim = db.session.get(Claim, claim_id, populate_existing=True)
-    return services.advance(actor(username), claim_id, trigger, version=claim.version, **payload)
+    return runtime.advance(actor(username), claim_id, trigger, version=claim.version, **payload)
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ from approvals.finance.models import Batch, LedgerEntry
 from approvals.notices.models import Notice
 from tests.finance.conftest import actor, budget_of, fire, reconciles, run_at_once, set_budget
 
-pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+# Threads, each with its own connection: the rows must be committed for them to meet.
+pytestmark = [
+    pytest.mark.parametrize("backend", ["postgresql"], indirect=True),
+    pytest.mark.committed,
+]
 
 
 def test_concurrent_approvals_never_exceed_the_budget(seeded, claims):

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from approvals.claims import services
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.errors import Conflict
 from approvals.extensions import db
 from approvals.finance import batch_notice, batches, budgets
 from approvals.finance.models import Batch, BatchItem, Budget, LedgerEntry
+from approvals.workflow import runtime
 from tests.finance.conftest import actor, reconciles, run_at_once
 
 POSTGRES = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -68,6 +68,7 @@ def test_a_confirmation_that_finds_every_item_paid_finishes_the_batch(seeded, cl
 
 
 @POSTGRES
+@pytest.mark.committed  # threads, each on its own connection
 def test_batch_confirm_racing_direct_disbursals_never_deadlocks_or_pays_twice(seeded, claims):
     ids = claims(24, to="approved", amount="500.00")
     batch_id = _batch(seeded, ids)
@@ -84,7 +85,7 @@ def test_batch_confirm_racing_direct_disbursals_never_deadlocks_or_pays_twice(se
     def side_door(cid):
         def disburse():
             claim = db.session.get(Claim, cid)
-            return services.advance(
+            return runtime.advance(
                 actor("finance"),
                 cid,
                 "disburse",
@@ -113,6 +114,7 @@ def test_batch_confirm_racing_direct_disbursals_never_deadlocks_or_pays_twice(se
 
 
 @POSTGRES
+@pytest.mark.committed  # threads, each on its own connection
 def test_two_confirmers_and_direct_disbursals_at_once_finish_the_batch(seeded, claims):
     ids = claims(16, to="approved", amount="250.00")
     batch_id = _batch(seeded, ids)
@@ -123,7 +125,7 @@ def test_two_confirmers_and_direct_disbursals_at_once_finish_the_batch(seeded, c
     def side_door(cid):
         def disburse():
             claim = db.session.get(Claim, cid)
-            return services.advance(
+            return runtime.advance(
                 actor("finance"), cid, "disburse", version=claim.version, payment_reference="X"
             ).state
 
@@ -154,6 +156,7 @@ def test_a_budget_created_twice_at_once_is_refused_with_409(seeded, monkeypatch)
 
 
 @POSTGRES
+@pytest.mark.committed  # threads, each on its own connection
 def test_concurrent_creation_of_one_budget_never_fails_with_a_server_error(seeded):
     def create(amount):
         def job():

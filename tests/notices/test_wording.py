@@ -21,6 +21,7 @@ from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
+from approvals.workflow import runtime
 from tests.conftest import PDF_BYTES
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -279,7 +280,7 @@ def fire(claim_id: int, s: Step, policy_code: str) -> None:
         after = datetime.combine(claim.supplement_due + timedelta(days=1), time(9), LOCAL)
         assert lapse_overdue(after).lapsed == [claim.number]
         return
-    services.advance(actor(who), claim_id, s.trigger, version=claim.version, **s.payload)
+    runtime.advance(actor(who), claim_id, s.trigger, version=claim.version, **s.payload)
 
 
 def check(notice: Notice, event: ClaimEvent, says: Says) -> list[str]:
@@ -337,7 +338,7 @@ def test_receipt_lists_each_file_with_its_hash_and_the_submission_time(seeded):
             services.add_attachment(ent, claim.id, PDF_BYTES + k.encode(), f"{v}.pdf", k)
             for k, v in [("business_licence", "营业执照"), ("project_plan", "规划方案")]
         ]
-        claim = services.advance(ent, claim.id, "submit", version=claim.version)
+        claim = runtime.advance(ent, claim.id, "submit", version=claim.version)
         notice = db.session.scalar(select(Notice).where(Notice.claim_id == claim.id))
         text = notice_text(notice.pdf)
         local = claim.submitted_at.astimezone(LOCAL)

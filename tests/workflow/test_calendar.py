@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from approvals.clock import current_time
 from approvals.extensions import db
 from approvals.workflow.calendar import (
     add_working_days,
-    current_time,
     is_workday,
     load_overrides,
     official_years,

@@ -5,20 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from approvals.claims.decisions import REQUIRED_FIELDS
 from approvals.config import REPO_ROOT
-from approvals.notices.facts import KIND_TITLES
-from approvals.organisations.models import ROLES
 from approvals.workflow.engine import GuardFailed, IllegalTransition
 from approvals.workflow.guards import GuardContext
 from approvals.workflow.registry import load_file
+from tests.workflow.catalog import shipped_catalog
 
-ENGINE = load_file(
-    REPO_ROOT / "workflows" / "enterprise_claim.toml",
-    roles=ROLES,
-    notices=KIND_TITLES,
-    fields=REQUIRED_FIELDS,
-)
+ENGINE = load_file(REPO_ROOT / "workflows" / "enterprise_claim" / "v1.toml", shipped_catalog())
 TODAY = GuardContext(today=date(2026, 12, 1))
 
 

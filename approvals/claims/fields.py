@@ -1,13 +1,17 @@
-"""The fields a transition may require (`requires` in the workflow file), validated."""
+"""The claims feature's transition fields: the opinion, the assessed amount, the payment
+reference and the 补正期限, each declared once (approvals/workflow/fields.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from approvals import limits
-from approvals.claims.supplement import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
-from approvals.money import amount_error, fmt
+from approvals.claims.supplement import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, deadline_terms
+from approvals.money import amount_error
 from approvals.policies.amount_rules import maximum_for
+from approvals.workflow.fields import Field
+from approvals.workflow.spec import Label
 
 COMMENT_MAX = limits.COMMENT
 REFERENCE_MAX = limits.PAYMENT_REFERENCE
@@ -38,33 +42,6 @@ def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
     return amount, None
 
 
-def _amount_within(limit_of, message: str):
-    """A money field that may not exceed a limit read from finance (paid, still owed)."""
-
-    def check(claim, value) -> tuple[str | None, str | None]:
-        amount, problem = amount_error(value)
-        if problem:
-            return None, problem
-        limit = limit_of(claim.id)
-        if amount > limit:
-            return None, f"{message} {limit:,.2f} 元"
-        return fmt(amount), None  # kept as text: the event payload is JSON
-
-    return check
-
-
-def _paid(claim_id: int) -> Decimal:
-    from approvals.finance.ledger import paid_for_claim  # finance builds on claims
-
-    return paid_for_claim(claim_id)
-
-
-def _owed(claim_id: int) -> Decimal:
-    from approvals.finance.recovery import outstanding_for
-
-    return outstanding_for(claim_id)
-
-
 def _payment_reference(claim, value) -> tuple[str | None, str | None]:
     text = (value or "").strip() if isinstance(value, str | type(None)) else None
     if not text:
@@ -86,32 +63,49 @@ def _supplement_days(claim, value) -> tuple[int | None, str | None]:
     return text, None
 
 
-REQUIRED_FIELDS = {
-    "comment": _comment,
-    "approved_amount": _approved_amount,
-    "payment_reference": _payment_reference,
-    "recovery_amount": _amount_within(_paid, "追回金额不能超过已拨付金额"),
-    "repayment_amount": _amount_within(_owed, "还款金额不能超过尚欠金额"),
-    "supplement_days": _supplement_days,
-}
+def _set_approved(claim, amount, today: date) -> None:
+    claim.approved_amount = amount
 
 
-def validate(claim, requires: tuple[str, ...], payload: dict) -> tuple[dict, dict]:
-    """Return (clean values, field errors) for the fields a transition requires.
+def _set_reference(claim, reference, today: date) -> None:
+    claim.payment_reference = reference
 
-    A comment is kept when given even where it is not required.
-    """
-    clean, errors = {}, {}
-    for name in requires:
-        value, problem = REQUIRED_FIELDS[name](claim, payload.get(name))
-        if problem:
-            errors[name] = problem
-        else:
-            clean[name] = value
-    if "comment" not in requires and payload.get("comment"):
-        value, problem = _comment(claim, payload.get("comment"))
-        if problem:
-            errors["comment"] = problem
-        else:
-            clean["comment"] = value
-    return clean, errors
+
+def _set_supplement_due(claim, days, today: date) -> dict:
+    """The 补正期限, counted in working days from the Beijing date of the return; set before
+    the notice that prints it is issued."""
+    terms = deadline_terms(days, today)
+    claim.supplement_due = date.fromisoformat(terms["supplement_due"])
+    claim.supplement_due_provisional = terms["supplement_due_provisional"]
+    return terms
+
+
+FIELDS = (
+    Field("comment", Label("意见", "Opinion"), "textarea", _comment),
+    Field(
+        "approved_amount",
+        Label("核定金额（元）", "Assessed amount (yuan)"),
+        "amount",
+        _approved_amount,
+        _set_approved,
+    ),
+    Field(
+        "payment_reference",
+        Label("拨付凭证号", "Payment reference"),
+        "text",
+        _payment_reference,
+        _set_reference,
+    ),
+    Field(
+        "supplement_days",
+        Label("补正期限（工作日）", "Supplement period (working days)"),
+        "days",
+        _supplement_days,
+        _set_supplement_due,
+    ),
+)
+
+
+def register(cat) -> None:
+    for field in FIELDS:
+        cat.field(field)

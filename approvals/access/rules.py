@@ -1,0 +1,155 @@
+"""The one rule table of claim access, compiled to can_view, visible_clause, can_fire and
+can_edit: each role sees a scope of claims (less the states of a tag), and acts within it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_
+
+from approvals.access.roles import (
+    EVERY_CLAIM,
+    NO_CLAIM,
+    OWN_DEPARTMENT,
+    OWN_ENTERPRISE,
+    REACHED_FINANCE,
+    REACHED_GOVERNMENT,
+    ROLE_LABELS,
+    Scope,
+)
+from approvals.workflow.registry import workflows
+
+if TYPE_CHECKING:
+    from approvals.claims.models import Claim
+    from approvals.organisations.models import User
+    from approvals.workflow.spec import TransitionSpec
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str
+    sees: Scope
+    # States carrying this tag in the claim's workflow stay hidden even within the scope.
+    except_states_tagged: str | None = None
+    # Why this role may not move a claim outside its scope. None: the workflow's roles alone
+    # decide (the city offices act on what reached them, the system on the claim it is given).
+    outside_scope: str | None = None
+    edits: bool = False  # may change the claim's content (in the states the claim allows)
+    # An owner learns nothing of claims that are not its own: they are "not found" before
+    # any other answer (officials are told a move is not theirs before that).
+    owner: bool = False
+    sees_payout_batches: bool = False  # batch lists: notices that belong to no one claim
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "enterprise",
+        sees=OWN_ENTERPRISE,
+        outside_scope="只能操作本企业的申报",
+        edits=True,
+        owner=True,
+    ),
+    Rule(
+        "reviewer",
+        sees=OWN_DEPARTMENT,
+        except_states_tagged="unsubmitted",
+        outside_scope="该申报不属于本部门初审",
+    ),
+    Rule("finance", sees=REACHED_FINANCE, sees_payout_batches=True),
+    Rule("government", sees=REACHED_GOVERNMENT, sees_payout_batches=True),
+    Rule("admin", sees=EVERY_CLAIM, sees_payout_batches=True),
+    Rule("system", sees=NO_CLAIM),
+)
+RULE_OF_ROLE = {rule.role: rule for rule in RULES}
+# A role the table does not know sees nothing and does nothing.
+NOBODY = Rule("", sees=NO_CLAIM)
+
+EDIT_REFUSED = "只有申报企业可以修改申报"
+
+
+def rule_for(actor: User) -> Rule:
+    return RULE_OF_ROLE.get(actor.role, NOBODY)
+
+
+# State tags, read through the loaded workflows -------------------------------------------------
+
+
+def _tagged_by_workflow(tag: str) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(workflow, version) → its states tagged `tag`, for every loaded workflow."""
+    return {(e.spec.name, e.spec.version): e.spec.states_tagged(tag) for e in workflows().values()}
+
+
+def _in_tagged_state(claim: Claim, tag: str) -> bool:
+    states = _tagged_by_workflow(tag).get((claim.workflow, claim.workflow_version), ())
+    return claim.state in states
+
+
+def _in_tagged_state_clause(model, tag: str) -> ColumnElement[bool]:
+    # A state's tags belong to its workflow and version: match all three, as the Python does.
+    branches = [
+        and_(model.workflow == name, model.workflow_version == version, model.state.in_(states))
+        for (name, version), states in _tagged_by_workflow(tag).items()
+        if states
+    ]
+    return or_(*branches) if branches else false()
+
+
+# The rule table compiled ---------------------------------------------------------------------
+
+
+def can_view(actor: User, claim: Claim) -> bool:
+    rule = rule_for(actor)
+    if not rule.sees.holds(actor, claim):
+        return False
+    return not (rule.except_states_tagged and _in_tagged_state(claim, rule.except_states_tagged))
+
+
+def visible_clause(actor: User) -> ColumnElement[bool]:
+    """SQL condition on Claim for the claims `actor` may see: can_view() as a WHERE clause."""
+    # Imported when called: access loads no feature's models, so that organisations can take
+    # its roles from access.roles without an import cycle.
+    from approvals.claims.models import Claim
+
+    rule = rule_for(actor)
+    clause = rule.sees.clause(actor, Claim)
+    if rule.except_states_tagged:
+        clause = and_(clause, not_(_in_tagged_state_clause(Claim, rule.except_states_tagged)))
+    return clause
+
+
+def can_fire(actor: User, claim: Claim, transition: TransitionSpec) -> Decision:
+    if actor.role not in transition.roles:
+        label = ROLE_LABELS.get(actor.role, actor.role)
+        return Decision(False, f"当前角色（{label}）无权执行此操作")
+    rule = rule_for(actor)
+    if rule.outside_scope and not rule.sees.holds(actor, claim):
+        return Decision(False, rule.outside_scope)
+    return ALLOW
+
+
+def can_edit(actor: User, claim: Claim) -> Decision:
+    rule = rule_for(actor)
+    if not (rule.edits and rule.sees.holds(actor, claim)):
+        return Decision(False, EDIT_REFUSED)
+    return ALLOW
+
+
+def sees_only_own(actor: User) -> bool:
+    return rule_for(actor).owner
+
+
+def can_view_payout_batches(actor: User) -> bool:
+    return rule_for(actor).sees_payout_batches

@@ -1,0 +1,73 @@
+"""What every move of a claim keeps: the claim's own facts, and its audit event.
+
+Registered with the runtime as the claims' `Subjects` (approvals/claims/__init__.py): the
+runtime calls `arrive` before the event and `record` to write it.
+"""
+
+from __future__ import annotations
+
+from approvals.audit.snapshot import decision_facts
+from approvals.claims.models import ClaimEvent
+from approvals.extensions import db
+from approvals.money import fmt
+from approvals.organisations.payee import frozen_payee_masked
+from approvals.workflow.deadlines import due_at
+
+
+def arrive(step) -> None:
+    """The queues a claim has reached (they decide who may still see it), its deadline in
+    the new state, and whether it is decided."""
+    claim = step.subject
+    dest = step.engine.spec.states[step.transition.dest]
+    if dest.queue == "finance":
+        claim.reached_finance = True
+    elif dest.queue == "government":
+        claim.reached_government = True
+    claim.due_at = due_at(dest.deadline, claim.policy.call_year)
+    claim.decided_at = step.now if dest.final else None
+    claim.updated_at = step.now
+
+
+def mark_submitted(step) -> None:
+    """The `claim.submitted` effect: filed now; a 补正期限 of an earlier return is spent."""
+    claim = step.subject
+    claim.submitted_at = step.now
+    claim.supplement_due, claim.supplement_due_provisional = None, False
+
+
+def record(step) -> ClaimEvent:
+    claim, actor, taken = step.subject, step.actor, step.transition
+    payload = {}
+    for name, value in step.values.items():
+        if name == "comment":
+            continue  # the opinion has its own column
+        payload[name] = fmt(value) if hasattr(value, "quantize") else value
+    payload.update(step.facts)
+    event = ClaimEvent(
+        claim_id=claim.id,
+        trigger=taken.trigger,
+        from_state=step.source,
+        to_state=taken.dest,
+        actor_id=actor.id,
+        at=step.now,
+        comment=step.values.get("comment"),
+        payload=payload,
+        snapshot={
+            "state": claim.state,
+            "requested_amount": fmt(claim.requested_amount),
+            "approved_amount": fmt(claim.approved_amount),
+            "payment_reference": claim.payment_reference,
+            "payee": frozen_payee_masked(claim),
+            "policy": {
+                "code": claim.policy.code,
+                "cap": fmt(claim.policy.cap),
+                "requires_government_approval": claim.policy.requires_government_approval,
+            },
+            "evidence": [{"kind": a.kind, "sha256": a.sha256} for a in claim.attachments],
+            "workflow": {"name": claim.workflow, "version": claim.workflow_version},
+            **decision_facts(claim, actor),
+        },
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,147 @@
+"""The one door: `advance()` is the only way a record changes state.
+
+In one transaction: access (may this actor take this move on this record?) → fields (the
+values the move requires, parsed by their declarations) → guards and fire (the record's
+machine) → version check (a stale write fails with a clear conflict) → the audit event →
+the move's effects, in the order the workflow file names them, and its notice last.
+Effects are registered by the features (`catalog(app).effect(...)`); the runtime names none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
+
+from approvals.clock import LOCAL, current_time
+from approvals.db import transaction
+from approvals.errors import Conflict, Forbidden, Invalid, NotFound
+from approvals.extensions import db
+from approvals.workflow import fields as transition_fields
+from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
+from approvals.workflow.guards import GuardContext
+from approvals.workflow.registry import CATALOG, Catalog, engine_for
+from approvals.workflow.spec import TransitionSpec
+
+NOT_VISIBLE = "申报不存在或无权查看"
+
+
+@dataclass
+class Step:
+    """One move in progress, as the effects see it."""
+
+    subject: object
+    actor: object
+    engine: Engine
+    transition: TransitionSpec
+    source: str
+    values: dict  # the required fields, parsed
+    now: datetime
+    today: object
+    event: object = None  # set once the audit event is written
+    facts: dict = field(default_factory=dict)  # what the fields' appliers add to the payload
+
+
+class stale_guard:
+    """Turn a lost optimistic-lock race into a clear 409 instead of a server error."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, StaleDataError):
+            raise Conflict("他人已先处理了该申报，请刷新后查看", code="stale_version") from exc
+        return False
+
+
+def _catalog() -> Catalog:
+    return current_app.extensions[CATALOG]
+
+
+def available_transitions(actor, subject) -> list[TransitionSpec]:
+    """The moves `actor` may offer on `subject` now (one per trigger)."""
+    kind = _catalog().subjects
+    engine = engine_for(subject)
+    return [t for t in engine.triggers_from(subject.state) if kind.can_fire(actor, subject, t)]
+
+
+def advance(
+    actor, subject_id: int, trigger: str, *, version, now: datetime | None = None, **payload
+):
+    """Fire `trigger` on the record for `actor`: permission, fields, guards, version check,
+    audit event, effects and notice, all in one transaction. `now` defaults to the
+    application's clock."""
+    cat = _catalog()
+    kind = cat.subjects
+    subject = kind.load(subject_id)
+    if subject is None or (kind.sees_only_own(actor) and not kind.can_view(actor, subject)):
+        raise NotFound(NOT_VISIBLE)
+    engine = engine_for(subject)
+    spec = engine.spec
+    if trigger not in spec.triggers:
+        # No move named: nothing to be refused for, so a record this actor may not see
+        # stays unseen (404) before the request is called malformed.
+        if not kind.can_view(actor, subject):
+            raise NotFound(NOT_VISIBLE)
+        raise Invalid(f"未知操作：{trigger}", fields={"trigger": "未知操作"})
+    # Officials learn first whether the move is theirs at all (role, then scope); only
+    # then whether this record is one they may see, and whether its state allows it.
+    decision = kind.can_fire(actor, subject, spec.first(trigger))
+    if not decision:
+        raise Forbidden(decision.reason)
+    # An actor that sees no record (the system) reaches one only for a move given to it.
+    if not (kind.can_view(actor, subject) or actor.role in spec.first(trigger).roles):
+        raise NotFound(NOT_VISIBLE)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Invalid("请提供申报的版本号", fields={"version": "请提供版本号"})
+    if version != subject.version:
+        raise Conflict("他人已先处理了该申报，请刷新后查看", code="stale_version")
+    candidates = spec.candidates(trigger, subject.state)
+    if not candidates:
+        raise Conflict(
+            f"申报当前状态为“{spec.label(subject.state)}”，不能执行该操作",
+            code="illegal_transition",
+        )
+    values, errors = transition_fields.validate(
+        cat.fields, subject, candidates[0].requires, payload
+    )
+    if errors:
+        raise Invalid("；".join(errors.values()), fields=errors)
+    now = now or current_time()
+    today = now.astimezone(LOCAL).date()
+    with stale_guard(), transaction():
+        source = subject.state
+        try:
+            taken = engine.fire(subject, trigger, GuardContext(today=today))
+        except IllegalTransition as exc:
+            raise Conflict(str(exc), code="illegal_transition") from exc
+        except GuardFailed as exc:
+            raise Invalid(str(exc), code="condition_failed", fields=exc.reasons) from exc
+        step = Step(subject, actor, engine, taken, source, values, now, today)
+        _apply(cat, step)
+        db.session.flush()  # the version check happens here, before a number is taken
+        step.event = kind.record(step)
+        for name in taken.effects:
+            effect = cat.effects[name]
+            if effect.run is not None and effect.stage == "record":
+                effect.run(step)
+        if taken.notice:
+            cat.effects["notice.issue"].run(step)
+    return subject
+
+
+def _apply(cat: Catalog, step: Step) -> None:
+    """What the move writes on the record before its event: the fields' values, the
+    effects that change the record, and what the record's kind keeps on every move."""
+    subject, taken = step.subject, step.transition
+    for name, value in step.values.items():
+        applier = cat.fields[name].apply
+        if applier is not None:
+            step.facts.update(applier(subject, value, step.today) or {})
+    for name in taken.effects:
+        effect = cat.effects[name]
+        if effect.run is not None and effect.stage == "claim":
+            effect.run(step)
+    cat.subjects.arrive(step)

@@ -1,0 +1,118 @@
+"""Fixtures of the access tests: one actor of every role (and its twin elsewhere), and claims
+placed straight into any state, so that a rule can be asked about every state at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from approvals.extensions import db
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A claim as the tables describe it: whose, which department's, where it stands."""
+
+    id: int
+    enterprise: str  # the username of its enterprise's user
+    department: str  # the department code of its policy
+    workflow: str
+    state: str
+    reached_finance: bool
+    reached_government: bool
+
+
+# Principal → role. Every role once, and for each role tied to an enterprise or department a
+# second actor of another one: the demo accounts, plus two officials made here.
+ACTORS = {
+    "ent_huadong": "enterprise",
+    "ent_jiangnan": "enterprise",
+    "reviewer_jmj": "reviewer",
+    "reviewer_kjj": "reviewer",
+    "finance": "finance",
+    "finance_kjj": "finance",
+    "gov": "government",
+    "gov_kjj": "government",
+    "admin": "admin",
+    "system": "system",
+}
+
+
+def engines(app):
+    """The loaded workflow engines, whatever the registry is keyed by (name, or name and
+    version)."""
+    return list(app.extensions["approvals.workflows"].values())
+
+
+def _latest_version(app, workflow: str) -> int:
+    return max(e.spec.version for e in engines(app) if e.spec.name == workflow)
+
+
+@pytest.fixture
+def actors(seeded) -> dict[str, int]:
+    """Principal → user id, for every principal of ACTORS."""
+    from approvals.claims.supplement import system_user
+    from approvals.organisations.models import Department, User
+
+    with seeded.app_context():
+        kjj = db.session.scalar(db.select(Department).filter_by(code="KJJ"))
+        for username in ("finance_kjj", "gov_kjj"):
+            db.session.add(
+                User(username=username, password_hash="!", role=ACTORS[username], department=kjj)
+            )
+        db.session.commit()
+        system_user()
+        users = db.session.scalars(db.select(User).where(User.username.in_(ACTORS)))
+        ids = {user.username: user.id for user in users}
+    assert set(ids) == set(ACTORS)
+    return ids
+
+
+@pytest.fixture
+def place_claim(seeded):
+    """place_claim(state, enterprise=…, policy=…, reached_finance=…, reached_government=…)
+    → Placed: a claim written straight into `state`, past the workflow (no events, no
+    notices): what the rules are asked about, not what the engine produced."""
+    from approvals.claims.models import Claim
+    from approvals.organisations.models import User
+    from approvals.policies.models import Policy
+
+    def place(
+        state: str,
+        *,
+        enterprise: str = "ent_huadong",
+        policy: str = "JMJ-PLAN",
+        reached_finance: bool = False,
+        reached_government: bool = False,
+    ) -> Placed:
+        with seeded.app_context():
+            owner = db.session.scalar(db.select(User).filter_by(username=enterprise))
+            clause = db.session.scalar(db.select(Policy).filter_by(code=policy))
+            claim = Claim(
+                workflow=clause.workflow,
+                workflow_version=_latest_version(seeded, clause.workflow),
+                policy=clause,
+                department_id=clause.department_id,
+                enterprise_id=owner.enterprise_id,
+                created_by=owner,
+                project_title="访问规则测试项目",
+                requested_amount=Decimal("1000.00"),
+                state=state,
+                reached_finance=reached_finance,
+                reached_government=reached_government,
+            )
+            db.session.add(claim)
+            db.session.commit()
+            return Placed(
+                claim.id,
+                enterprise,
+                clause.department.code,
+                claim.workflow,
+                state,
+                reached_finance,
+                reached_government,
+            )
+
+    return place
