@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_workflows)
     app.cli.add_command(workflow_diagram)
+    app.cli.add_command(migrate_claims_command)
     app.cli.add_command(check_ledger)
     app.cli.add_command(set_budget_command)
     from approvals.organisations.commands import COMMANDS as ACCOUNT_COMMANDS
@@ -96,6 +97,39 @@ def workflow_diagram(name: str, lang: str) -> None:
     if name not in known:
         raise click.ClickException(f"unknown workflow {name!r}; known: {', '.join(known)}")
     click.echo(mermaid(known[name].spec, lang), nl=False)
+
+
+@click.command("migrate-claims")
+@click.argument("workflow")
+@click.argument("from_version", type=int)
+@click.argument("to_version", type=int)
+@click.option("--dry-run", is_flag=True, help="print what would move; change nothing")
+@with_appcontext
+def migrate_claims_command(workflow: str, from_version: int, to_version: int, dry_run: bool):
+    """Move the claims filed under WORKFLOW version FROM to version TO, by the state map
+    TO declares ([migrate_from.FROM]); all of them or, if one cannot go, none."""
+    from approvals.claims.models import Claim
+    from approvals.claims.supplement import system_user
+    from approvals.workflow.migrate import migrate, plan
+
+    try:
+        if dry_run:
+            found = plan(Claim, workflow, from_version, to_version)
+        else:
+            found = migrate(Claim, workflow, from_version, to_version, actor=system_user())
+    except DomainError as exc:
+        for name, why in exc.fields.items():  # the claims that cannot go, each with why
+            click.echo(f"refuse  {name}: {why}", err=True)
+        raise click.ClickException(exc.message) from exc
+    for move in found.moves:
+        same = " (same state)" if move.source == move.dest else ""
+        click.echo(f"move    {move.name}: {move.source} → {move.dest}{same}")
+    for name, why in found.refused.items():
+        click.echo(f"refuse  {name}: {why}", err=True)
+    where = f"{workflow} v{from_version} → v{to_version}"
+    if found.refused:  # a dry run: the real one refuses them all
+        raise click.ClickException(f"{where}: {len(found.refused)} refused, nothing would move")
+    click.echo(f"{where}: {len(found.moves)} {'would move' if dry_run else 'moved'}")
 
 
 @click.command("check-ledger")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import DateTime, Engine, MetaData, Numeric, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -70,11 +71,12 @@ def utcnow() -> datetime:
 @contextmanager
 def transaction() -> Iterator[None]:
     """One service call, one transaction: commit on success, roll back on any error."""
-    from approvals.extensions import db
-
+    # The app's Flask-SQLAlchemy (approvals.extensions.db), reached through the app so that
+    # this module, below the extensions, imports none of them.
+    session = current_app.extensions["sqlalchemy"].session
     try:
         yield
-        db.session.commit()
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise

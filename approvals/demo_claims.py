@@ -162,7 +162,7 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
     story, step, at = item.story, item.step, item.at
     enterprise = users[story["enterprise"]]
     action = step["do"]
-    if action == "draft":
+    if action == "create":
         claim = services.create_claim(
             enterprise,
             story["policy"],
@@ -186,15 +186,11 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
     actor = _actor(action, claim, enterprise, users)
     fields = {k: v for k, v in step.items() if k not in ("day", "at", "do")}
     version = claim.version
-    if action == "put_in_recovery":
-        recovery.start(actor, claim_id, fields["amount"], fields["reason"], version=version, now=at)
-    elif action == "record_repayment":
-        note = fields.get("note", "")
-        recovery.repay(actor, claim_id, fields["amount"], version=version, note=note, now=at)
-    elif action == "close_recovery":
-        recovery.close(actor, claim_id, version=version, now=at)
-    elif action == "write_off":
-        recovery.write_off(actor, claim_id, fields["reason"], version=version, now=at)
+    # A recovery move goes through its service, which writes the notice's text from the
+    # amounts, like the 资金追回 page; the workflow file says which moves those are.
+    move = recovery.move_named(claim, action)
+    if move is not None:
+        recovery.take(actor, claim_id, move[1], version=version, now=at, **fields)
     else:
         runtime.advance(actor, claim_id, action, version=version, now=at, **fields)
 

@@ -1,17 +1,16 @@
-"""Input limits in one place: text lengths read from the model columns, id ranges, clean text.
+"""Input limits in one place: the text columns' lengths, id ranges, clean text.
 
-Forms (`Length(max=…)`), the API parser and the services all read these names, so a
-column that grows or shrinks in a migration moves every limit with it.
+The models declare their text columns with these lengths (`String(limits.USERNAME)`), and
+forms (`Length(max=…)`), the API parser and the services all read the same names: a limit
+that changes changes its column (and `flask db check` asks for the migration) and every
+check with it. This module imports no feature, so that every feature may import it.
 """
 
 from __future__ import annotations
 
 import re
 
-from approvals.claims.models import Attachment, Claim, ClaimEvent
-from approvals.notices.models import Notice
-from approvals.organisations.models import Enterprise, User
-from approvals.policies.models import Policy
+from approvals.i18n import N_
 
 
 def column_length(model, name: str) -> int:
@@ -22,18 +21,18 @@ def column_length(model, name: str) -> int:
     return length
 
 
-USERNAME = column_length(User, "username")
-DISPLAY_NAME = column_length(User, "display_name")
-ENTERPRISE_NAME = column_length(Enterprise, "name")
-CREDIT_CODE = column_length(Enterprise, "credit_code")
-POLICY_CODE = column_length(Policy, "code")
-PROJECT_TITLE = column_length(Claim, "project_title")
-PAYMENT_REFERENCE = column_length(Claim, "payment_reference")
-STATE = column_length(Claim, "state")
-TRIGGER = column_length(ClaimEvent, "trigger")
-ATTACHMENT_KIND = column_length(Attachment, "kind")
-ATTACHMENT_FILENAME = column_length(Attachment, "filename")
-VERIFICATION_CODE = column_length(Notice, "verification_code")
+USERNAME = 64  # users.username
+DISPLAY_NAME = 64  # users.display_name
+ENTERPRISE_NAME = 128  # enterprises.name
+CREDIT_CODE = 18  # enterprises.credit_code: 统一社会信用代码, exactly 18 characters
+POLICY_CODE = 32  # policies.code
+PROJECT_TITLE = 200  # claims.project_title
+PAYMENT_REFERENCE = 64  # claims.payment_reference
+STATE = 32  # claims.state, claim_events.from_state and to_state
+TRIGGER = 32  # claim_events.trigger
+ATTACHMENT_KIND = 32  # attachments.kind
+ATTACHMENT_FILENAME = 255  # attachments.filename
+VERIFICATION_CODE = 32  # notices.verification_code
 
 # Limits of our own where the column is TEXT or stores a hash.
 COMMENT = 2000  # an opinion on a decision (claim_events.comment is TEXT)
@@ -56,8 +55,8 @@ def text_problem(value: str) -> str | None:
     if found is None:
         return None
     if found.group() == "\x00":
-        return "不能包含空字符（NUL）"
-    return "包含无效的字符（不成对的代理项）"
+        return N_("不能包含空字符（NUL）")
+    return N_("包含无效的字符（不成对的代理项）")
 
 
 def parse_id(text) -> int | None:

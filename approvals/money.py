@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from approvals.db import Money
 from approvals.errors import Invalid
+from approvals.i18n import N_
 
 CENT = Decimal(1).scaleb(-Money.scale)  # 0.01
 ZERO = Decimal(0).quantize(CENT)  # 0.00: the start of every sum of money
@@ -17,7 +18,7 @@ MAX_AMOUNT = Decimal(10) ** (Money.precision - Money.scale) - CENT  # 9999999999
 # digits ("٣", "²") are not numbers here, nor exponents, NaN or Infinity.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 _NUMERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-FORMAT_PROBLEM = "金额格式不正确，应为数字，如 120000.00"
+FORMAT_PROBLEM = N_("金额格式不正确，应为数字，如 120000.00")
 
 
 def number_text(value) -> str | None:
@@ -43,18 +44,18 @@ def number_text(value) -> str | None:
 def amount_error(value) -> tuple[Decimal | None, str | None]:
     """Parse `value` as yuan; return (amount, None) or (None, a Chinese message)."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "请填写金额"
+        return None, N_("请填写金额")
     text = number_text(value)
     if text is None:
         return None, FORMAT_PROBLEM
     places = text.partition(".")[2].rstrip("0")
     if len(places) > -CENT.as_tuple().exponent:
-        return None, "金额最多保留两位小数（精确到分）"
+        return None, N_("金额最多保留两位小数（精确到分）")
     amount = Decimal(text)  # exact: construction never rounds, comparisons never raise
     if amount <= 0:
-        return None, "金额必须大于0"
+        return None, N_("金额必须大于0")
     if amount > MAX_AMOUNT:
-        return None, "金额过大"
+        return None, N_("金额过大")
     return amount.quantize(CENT), None  # at most fourteen digits now
 
 

@@ -6,9 +6,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, true
 
-# The User row's CHECK constraint names the roles, so organisations keeps the list; access
-# reads it from there rather than keeping a second one that could drift.
-from approvals.organisations.models import ROLE_LABELS, ROLES
+from approvals.i18n import N_
+
+# The User row's CHECK constraint (approvals/organisations/models.py) is built from ROLES.
+# `system` is the one account that takes the workflow's timed moves (the lapse of an overdue
+# supplement); it has no password and signs in nowhere.
+ROLES = ("enterprise", "reviewer", "finance", "government", "admin", "system")
+ROLE_LABELS = {
+    "enterprise": N_("申报企业"),
+    "reviewer": N_("职能部门初审"),
+    "finance": N_("财政复核"),
+    "government": N_("市政府审定"),
+    "admin": N_("系统管理员"),
+    "system": N_("系统"),
+}
+
 
 __all__ = ["ROLES", "ROLE_LABELS", "Scope"]
 

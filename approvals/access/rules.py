@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_
+from sqlalchemy import ColumnElement, and_, not_
 
 from approvals.access.roles import (
     EVERY_CLAIM,
@@ -18,7 +18,8 @@ from approvals.access.roles import (
     ROLE_LABELS,
     Scope,
 )
-from approvals.workflow.registry import workflows
+from approvals.i18n import N_
+from approvals.workflow.registry import is_tagged, tagged_clause
 
 if TYPE_CHECKING:
     from approvals.claims.models import Claim
@@ -58,7 +59,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "enterprise",
         sees=OWN_ENTERPRISE,
-        outside_scope="只能操作本企业的申报",
+        outside_scope=N_("只能操作本企业的申报"),
         edits=True,
         owner=True,
     ),
@@ -66,7 +67,7 @@ RULES: tuple[Rule, ...] = (
         "reviewer",
         sees=OWN_DEPARTMENT,
         except_states_tagged="unsubmitted",
-        outside_scope="该申报不属于本部门初审",
+        outside_scope=N_("该申报不属于本部门初审"),
     ),
     Rule("finance", sees=REACHED_FINANCE, sees_payout_batches=True),
     Rule("government", sees=REACHED_GOVERNMENT, sees_payout_batches=True),
@@ -77,7 +78,7 @@ RULE_OF_ROLE = {rule.role: rule for rule in RULES}
 # A role the table does not know sees nothing and does nothing.
 NOBODY = Rule("", sees=NO_CLAIM)
 
-EDIT_REFUSED = "只有申报企业可以修改申报"
+EDIT_REFUSED = N_("只有申报企业可以修改申报")
 
 
 def rule_for(actor: User) -> Rule:
@@ -87,26 +88,6 @@ def rule_for(actor: User) -> Rule:
 # State tags, read through the loaded workflows -------------------------------------------------
 
 
-def _tagged_by_workflow(tag: str) -> dict[tuple[str, int], tuple[str, ...]]:
-    """(workflow, version) → its states tagged `tag`, for every loaded workflow."""
-    return {(e.spec.name, e.spec.version): e.spec.states_tagged(tag) for e in workflows().values()}
-
-
-def _in_tagged_state(claim: Claim, tag: str) -> bool:
-    states = _tagged_by_workflow(tag).get((claim.workflow, claim.workflow_version), ())
-    return claim.state in states
-
-
-def _in_tagged_state_clause(model, tag: str) -> ColumnElement[bool]:
-    # A state's tags belong to its workflow and version: match all three, as the Python does.
-    branches = [
-        and_(model.workflow == name, model.workflow_version == version, model.state.in_(states))
-        for (name, version), states in _tagged_by_workflow(tag).items()
-        if states
-    ]
-    return or_(*branches) if branches else false()
-
-
 # The rule table compiled ---------------------------------------------------------------------
 
 
@@ -114,19 +95,17 @@ def can_view(actor: User, claim: Claim) -> bool:
     rule = rule_for(actor)
     if not rule.sees.holds(actor, claim):
         return False
-    return not (rule.except_states_tagged and _in_tagged_state(claim, rule.except_states_tagged))
+    return not (rule.except_states_tagged and is_tagged(claim, rule.except_states_tagged))
 
 
-def visible_clause(actor: User) -> ColumnElement[bool]:
-    """SQL condition on Claim for the claims `actor` may see: can_view() as a WHERE clause."""
-    # Imported when called: access loads no feature's models, so that organisations can take
-    # its roles from access.roles without an import cycle.
-    from approvals.claims.models import Claim
-
+def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
+    """SQL condition on `model` (Claim) for the claims `actor` may see: can_view() as a
+    WHERE clause. The caller names the model: access imports no feature's models, so that
+    the features may take their roles and rules from access."""
     rule = rule_for(actor)
-    clause = rule.sees.clause(actor, Claim)
+    clause = rule.sees.clause(actor, model)
     if rule.except_states_tagged:
-        clause = and_(clause, not_(_in_tagged_state_clause(Claim, rule.except_states_tagged)))
+        clause = and_(clause, not_(tagged_clause(model, rule.except_states_tagged)))
     return clause
 
 

@@ -1,4 +1,5 @@
-"""The API's one request parser: a JSON object within size and depth limits, fields by kind.
+"""The API's one request parser: the JSON object (read by approvals/input.py within its size
+and depth limits), fields by kind.
 
 What a caller gets wrong, and what it answers:
 - a body that is not a JSON object at all (wrong Content-Type, not UTF-8, not JSON, nested
@@ -12,25 +13,16 @@ Keys an endpoint does not read are ignored, as they always were. A field given a
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
-from flask import current_app, request
+from flask import request
 
 from approvals import limits
-from approvals.errors import BadRequest, Invalid, TooLarge
+from approvals.errors import Invalid
+from approvals.input import json_object
 from approvals.money import amount_error, number_text
-
-MAX_JSON_BYTES = 64 * 1024  # the largest body any endpoint reads is a few KB
-MAX_JSON_DEPTH = 8  # amount_inputs sits at depth 2
-
-_TOKEN = re.compile(r'["\[\]{}]')
-# The rest of a string after its opening quote (the "unrolled loop": linear, no backtracking).
-_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-NOT_AN_OBJECT = "请求体应为 JSON 对象（Content-Type: application/json）"
 
 
 class FieldError(ValueError):
@@ -131,80 +123,6 @@ class Inputs:
         if problems:
             raise FieldError("；".join(f"{k}：{v}" for k, v in problems.items()))
         return value
-
-
-# The body -------------------------------------------------------------------------------
-
-
-def _depth(text: str) -> int:
-    """How deep the JSON nests, counted before json.loads can recurse into it.
-
-    One pass: brackets inside strings do not count, and the scan stops as soon as the
-    limit is passed, so a body of 64 KB of "[" costs microseconds.
-    """
-    depth = deepest = pos = 0
-    while (found := _TOKEN.search(text, pos)) is not None:
-        if found.group() == '"':
-            end = _STRING_REST.match(text, found.end())
-            if end is None:
-                raise ValueError("unterminated string")
-            pos = end.end()
-            continue
-        depth += 1 if found.group() in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            break
-        pos = found.end()
-    return deepest
-
-
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _unstorable(value, path: str, problems: dict) -> None:
-    """Name every string, key or value, that holds NUL or a lone surrogate."""
-    if isinstance(value, str):
-        problem = limits.text_problem(value)
-        if problem:
-            problems[path or "body"] = problem
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else key
-            if limits.text_problem(key):
-                problems[path or "body"] = "键名" + limits.text_problem(key)
-            else:
-                _unstorable(item, where, problems)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _unstorable(item, f"{path}[{index}]", problems)
-
-
-def json_object() -> dict:
-    """The request's body as a dict, or BadRequest / TooLarge / Invalid as above."""
-    mimetype = request.mimetype
-    if mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise BadRequest(NOT_AN_OBJECT, fields={"body": "应为 JSON 对象"})
-    limit = current_app.config.get("MAX_JSON_BYTES", MAX_JSON_BYTES)
-    if (request.content_length or 0) > limit:
-        raise TooLarge(f"请求体不能超过 {limit // 1024} KB")
-    raw = request.get_data(cache=True)
-    if len(raw) > limit:
-        raise TooLarge(f"请求体不能超过 {limit // 1024} KB")
-    try:
-        text = raw.decode("utf-8-sig")
-        if _depth(text) > MAX_JSON_DEPTH:
-            raise BadRequest(f"JSON 嵌套不能超过 {MAX_JSON_DEPTH} 层", fields={"body": "嵌套过深"})
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        raise BadRequest(NOT_AN_OBJECT, fields={"body": "不是有效的 JSON"}) from exc
-    if not isinstance(data, dict):
-        raise BadRequest(NOT_AN_OBJECT, fields={"body": "应为 JSON 对象"})
-    problems: dict = {}
-    _unstorable(data, "", problems)
-    if problems:
-        raise Invalid("；".join(problems.values()), fields=problems)
-    return data
 
 
 def fields(data, spec: dict) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from sqlalchemy import select
 
 from approvals import limits
@@ -18,17 +18,7 @@ from approvals.organisations.services import authenticate, issue_token, register
 from approvals.organisations.throttle import limited, named_account
 from approvals.policies.models import Policy
 from approvals.workflow import runtime
-
-# What a transition may carry (the workflow's `requires` says which a step needs).
-TRANSITION_FIELDS = (
-    "comment",
-    "approved_amount",
-    "payment_reference",
-    "recovery_amount",
-    "repayment_amount",
-    "supplement_days",
-)
-
+from approvals.workflow.registry import catalog
 
 # What each body may hold, by kind (approvals/api/parsing.py); other keys are ignored.
 CREDENTIALS = {"username": Text(limits.USERNAME), "password": Text(limits.PASSWORD)}
@@ -45,15 +35,7 @@ CLAIM = {
     "amount_inputs": Inputs(),
     "version": Integer(),
 }
-TRANSITION = {
-    "trigger": Text(limits.TRIGGER),
-    "version": Integer(),
-    "comment": Text(limits.COMMENT),
-    "approved_amount": Amount(),
-    "payment_reference": Text(limits.PAYMENT_REFERENCE),
-    "recovery_amount": Amount(),
-    "repayment_amount": Amount(),
-}
+TRANSITION = {"trigger": Text(limits.TRIGGER), "version": Integer()}
 LISTING = {
     "state": Text(limits.STATE),
     "policy": Text(limits.POLICY_CODE),
@@ -161,12 +143,27 @@ def add_attachment(actor, claim_id):
     ), 201
 
 
+def transition_fields() -> dict:
+    """What a transition may carry besides its trigger and version: each field registered on
+    the catalog (approvals/workflow/fields.py), by the kind its widget asks for. The
+    workflow's `requires` says which a step needs; the field's parser checks the value."""
+    kinds = {}
+    for name, spec in catalog(current_app).fields.items():
+        if spec.widget == "amount":
+            kinds[name] = Amount()
+        elif spec.max_length:
+            kinds[name] = Text(spec.max_length)
+        else:
+            kinds[name] = Scalar()  # a short text or number, e.g. a count of days
+    return kinds
+
+
 @bp.post("/claims/<int:claim_id>/transitions")
 @token_required
 def transition(actor, claim_id):
-    # A field a workflow step reads that has no kind above is still a short scalar.
-    data = _body({**{k: Scalar(limits.COMMENT) for k in TRANSITION_FIELDS}, **TRANSITION})
-    payload = {k: data[k] for k in TRANSITION_FIELDS if k in data}
+    fields = transition_fields()
+    data = _body({**fields, **TRANSITION})
+    payload = {k: data[k] for k in fields if k in data}
     claim = runtime.advance(
         actor, claim_id, data.get("trigger", ""), version=data.get("version"), **payload
     )

@@ -17,22 +17,11 @@ from sqlalchemy import select
 
 from approvals.access import can_view
 from approvals.claims.models import Claim
+from approvals.claims.tagged import in_states_tagged
 from approvals.errors import Conflict
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise
 from approvals.policies.models import Policy
-
-# Ended without money: such a claim leaves the policy free for a new one.
-NOT_COUNTING = ("withdrawn", "rejected", "lapsed")
-# Where a claim stands once finance has approved it (and no one rejected it since).
-PAST_FINANCE_APPROVAL = (
-    "government_review",
-    "approved",
-    "disbursed",
-    "in_recovery",
-    "recovered",
-    "written_off",
-)
 
 
 class DuplicateClaim(Conflict):
@@ -63,7 +52,8 @@ def live_claim(enterprise_id: int, policy_id: int, *, besides: int | None = None
     query = select(Claim).where(
         Claim.enterprise_id == enterprise_id,
         Claim.policy_id == policy_id,
-        Claim.state.not_in(NOT_COUNTING),
+        # Ended without money (withdrawn, lapsed, rejected): the policy is free again.
+        ~in_states_tagged("given_up", "refused"),
     )
     if besides is not None:
         query = query.where(Claim.id != besides)
@@ -96,7 +86,7 @@ def group_rivals(claim: Claim) -> list[Claim]:
     """The enterprise's other submitted claims in the claim's exclusive group and year."""
     if not claim.policy.exclusive_group:
         return []
-    return list(db.session.scalars(_in_group(claim).where(Claim.state != "draft")))
+    return list(db.session.scalars(_in_group(claim).where(~in_states_tagged("unsubmitted"))))
 
 
 def rivals_shown_to(actor, claim: Claim) -> list[tuple[Claim, bool]]:
@@ -112,5 +102,6 @@ def group_conflict(claim: Claim) -> Claim | None:
     if not claim.policy.exclusive_group:
         return None
     lock_enterprise(claim.enterprise_id)
-    query = _in_group(claim).where(Claim.state.in_(PAST_FINANCE_APPROVAL)).limit(1)
+    # Past finance's approval (and not rejected since): holding its reservation, or approved.
+    query = _in_group(claim).where(in_states_tagged("holds_budget", "approved")).limit(1)
     return db.session.scalar(query)

@@ -18,6 +18,7 @@ from approvals.claims.models import Claim
 from approvals.db import utcnow
 from approvals.errors import Conflict
 from approvals.extensions import db
+from approvals.i18n import N_
 
 SAME_FILE = "uq_attachments_claim_sha_kind"
 # SQLite names the columns, not the constraint; attachments have no other unique key.
@@ -49,5 +50,5 @@ def same_file_refused():
         if SAME_FILE not in message and SAME_FILE_SQLITE not in message:
             raise
         raise Conflict(
-            "该文件已作为同一类材料上传，请刷新页面查看", code="duplicate_attachment"
+            N_("该文件已作为同一类材料上传，请刷新页面查看"), code="duplicate_attachment"
         ) from exc

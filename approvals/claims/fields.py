@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from approvals import limits
 from approvals.claims.supplement import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, deadline_terms
+from approvals.i18n import N_
 from approvals.money import amount_error
 from approvals.policies.amount_rules import maximum_for
 from approvals.workflow.fields import Field
@@ -22,7 +23,7 @@ def _comment(claim, value) -> tuple[str | None, str | None]:
     if text is None:
         return None, "意见应为文字"
     if not text:
-        return None, "请填写意见或理由"
+        return None, N_("请填写意见或理由")
     if len(text) > COMMENT_MAX:
         return None, f"意见不能超过{COMMENT_MAX}字"
     return text, None
@@ -45,7 +46,7 @@ def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
 def _payment_reference(claim, value) -> tuple[str | None, str | None]:
     text = (value or "").strip() if isinstance(value, str | type(None)) else None
     if not text:
-        return None, "请填写拨付凭证号"
+        return None, N_("请填写拨付凭证号")
     if len(text) > REFERENCE_MAX:
         return None, f"拨付凭证号不能超过{REFERENCE_MAX}个字符"
     return text, None
@@ -80,14 +81,32 @@ def _set_supplement_due(claim, days, today: date) -> dict:
     return terms
 
 
+def suggested_amount(claim) -> str:
+    """What a reviewer may approve at most: the request, or the rule's maximum if lower."""
+    return f"{min(claim.requested_amount, maximum_for(claim).maximum):.2f}"
+
+
 FIELDS = (
-    Field("comment", Label("意见", "Opinion"), "textarea", _comment),
+    Field(
+        "comment",
+        Label("意见", "Opinion"),
+        "textarea",
+        _comment,
+        hint=Label("意见将印入通知书", "The notice prints the opinion"),
+        max_length=COMMENT_MAX,
+        kept_when_given=True,
+    ),
     Field(
         "approved_amount",
         Label("核定金额（元）", "Assessed amount (yuan)"),
         "amount",
         _approved_amount,
         _set_approved,
+        hint=Label(
+            "已按申报金额与可核定上限中的较低者预填",
+            "Prefilled with the lower of the request and the computed maximum",
+        ),
+        prefill=suggested_amount,
     ),
     Field(
         "payment_reference",
@@ -95,6 +114,8 @@ FIELDS = (
         "text",
         _payment_reference,
         _set_reference,
+        attrs={"autocomplete": "off"},
+        max_length=REFERENCE_MAX,
     ),
     Field(
         "supplement_days",
@@ -102,6 +123,12 @@ FIELDS = (
         "days",
         _supplement_days,
         _set_supplement_due,
+        hint=Label(
+            f"{MIN_DAYS} 至 {MAX_DAYS} 个工作日，按法定节假日和调休计算",
+            f"{MIN_DAYS} to {MAX_DAYS} working days, counted on the public holiday calendar",
+        ),
+        attrs={"min": MIN_DAYS, "max": MAX_DAYS},
+        default=str(DEFAULT_DAYS),
     ),
 )
 

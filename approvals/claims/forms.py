@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,7 +21,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from approvals import limits
+from approvals.i18n import label
 from approvals.policies.amount_rules import input_fields
+from approvals.workflow.fields import Field
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -62,21 +67,45 @@ class AttachmentForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    """One action on a claim; which fields matter comes from the transition's `requires`."""
+    """One decision on a claim: the move, the version the page showed, and one input per
+    declared field (approvals/workflow/fields.py) the offered moves need. A class is made
+    per set of fields by `decision_form_class`; this one has none."""
 
     trigger = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
-    approved_amount = StringField(_l("核定金额（元）"))
-    comment = TextAreaField(_l("意见"), validators=[Length(max=limits.COMMENT)])
-    payment_reference = StringField(
-        _l("拨付凭证号"), validators=[Length(max=limits.PAYMENT_REFERENCE)]
-    )
-    # Text here: the service says what is wrong with "abc" or 31, in the page's words.
-    supplement_days = StringField(_l("补正期限（工作日）"), default="10")
+    declared: ClassVar[tuple[Field, ...]] = ()
 
-    def payload(self) -> dict:
-        names = ("approved_amount", "comment", "payment_reference", "supplement_days")
-        return {name: self[name].data for name in names if self[name].data}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in self.declared:  # the class is shared: its labels are the reader's
+            self[spec.name].label.text = label(spec.label)
+
+    def payload(self, requires: tuple[str, ...]) -> dict[str, str]:
+        """What was typed for the fields a move requires and those kept when given."""
+        return {
+            spec.name: self[spec.name].data
+            for spec in self.declared
+            if self[spec.name].data and (spec.name in requires or spec.kept_when_given)
+        }
+
+    def typed(self) -> dict[str, str]:
+        """Every declared field as typed, to carry into another form."""
+        return {spec.name: self[spec.name].data for spec in self.declared}
+
+
+@lru_cache(maxsize=64)
+def decision_form_class(declared: tuple[Field, ...]) -> type[DecisionForm]:
+    """The decision form asking for `declared`, in that order."""
+    inputs = {spec.name: _input(spec) for spec in declared}
+    return type("DecisionForm", (DecisionForm,), {**inputs, "declared": declared})
+
+
+def _input(spec: Field):
+    kind = TextAreaField if spec.widget == "textarea" else StringField
+    checks = [Length(max=spec.max_length)] if spec.max_length else []
+    # Text here whatever the widget: the field's parser says what is wrong with "abc" or 31,
+    # in the page's words, as the API's callers hear it.
+    return kind(spec.label.zh, validators=checks, render_kw=spec.input_attrs())
 
 
 class QueueFilterForm(FlaskForm):

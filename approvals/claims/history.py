@@ -6,11 +6,11 @@ runtime calls `arrive` before the event and `record` to write it.
 
 from __future__ import annotations
 
-from approvals.audit.snapshot import decision_facts
 from approvals.claims.models import ClaimEvent
 from approvals.extensions import db
 from approvals.money import fmt
 from approvals.organisations.payee import frozen_payee_masked
+from approvals.policies import amount_rules
 from approvals.workflow.deadlines import due_at
 
 
@@ -71,3 +71,24 @@ def record(step) -> ClaimEvent:
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def decision_facts(claim, actor) -> dict:
+    """What an event's snapshot records beside the decision, the facts an auditor asks for:
+    the amount inputs and the maximum they allow, the enterprise, and who decided in which
+    capacity, so that an event alone shows what the decision was based on."""
+    computed = amount_rules.maximum_for(claim)
+    department = actor.department
+    return {
+        "amount_inputs": claim.amount_inputs,
+        "maximum": {"amount": fmt(computed.maximum), "computation": computed.text},
+        "enterprise": {
+            "name": claim.enterprise.name,
+            "credit_code": claim.enterprise.credit_code,
+        },
+        "actor": {
+            "role": actor.role,
+            "department": department.code if department else None,
+            "department_name": department.name if department else None,
+        },
+    }

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from approvals import limits
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise, User
@@ -51,7 +52,7 @@ class Claim(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    project_title: Mapped[str] = mapped_column(String(200))
+    project_title: Mapped[str] = mapped_column(String(limits.PROJECT_TITLE))
     requested_amount: Mapped[Decimal]
     # The inputs the policy's amount rule needs (eligible base; principal, rate, months).
     amount_inputs: Mapped[dict | None] = mapped_column(JSON)
@@ -68,8 +69,8 @@ class Claim(db.Model):
     supplement_due: Mapped[date | None]
     # Counted in part by the weekend rule: the official calendar of that year was not known.
     supplement_due_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
-    payment_reference: Mapped[str | None] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(32))
+    payment_reference: Mapped[str | None] = mapped_column(String(limits.PAYMENT_REFERENCE))
+    state: Mapped[str] = mapped_column(String(limits.STATE))
     version: Mapped[int] = mapped_column(default=1)
     # Which offices the claim has reached: they may see it from then on.
     reached_finance: Mapped[bool] = mapped_column(default=False)
@@ -100,9 +101,9 @@ class ClaimEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
-    trigger: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str] = mapped_column(String(32))
-    to_state: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(limits.TRIGGER))
+    from_state: Mapped[str] = mapped_column(String(limits.STATE))
+    to_state: Mapped[str] = mapped_column(String(limits.STATE))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
@@ -128,8 +129,9 @@ class Attachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    filename: Mapped[str] = mapped_column(String(255))  # the original name, for display only
+    kind: Mapped[str] = mapped_column(String(limits.ATTACHMENT_KIND))
+    # The original name, for display only.
+    filename: Mapped[str] = mapped_column(String(limits.ATTACHMENT_FILENAME))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -49,7 +49,7 @@ def list_claims(
     after = _parse_cursor(cursor)
     query = (
         select(Claim)
-        .where(visible_clause(actor))
+        .where(visible_clause(actor, Claim))
         .options(selectinload(Claim.enterprise), selectinload(Claim.policy))
         .order_by(Claim.id.desc())
         .limit(size + 1)
@@ -91,7 +91,7 @@ def queue_states(actor: User) -> list[str]:
 
 
 def _queue_clauses(actor: User, policy: str | None) -> list:
-    clauses = [visible_clause(actor), Claim.state.in_(queue_states(actor))]
+    clauses = [visible_clause(actor, Claim), Claim.state.in_(queue_states(actor))]
     if actor.role == "reviewer":  # a department sees its own queue; the city offices all
         clauses.append(Claim.department_id == actor.department_id)
     if policy:

@@ -1,8 +1,6 @@
-"""Claim pages: policies, an enterprise's claims, the claim page, its files and notices."""
+"""Claim pages: policies, an enterprise's claims, the claim page and its files."""
 
 from __future__ import annotations
-
-from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -19,20 +17,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from approvals.claims import duplicates, queries, services
-from approvals.claims.forms import ClaimForm, DecisionForm
+from approvals.access.pages import roles_required
+from approvals.claims import decision, duplicates, queries, services
+from approvals.claims.forms import ClaimForm
 from approvals.claims.models import Claim
+from approvals.claims.page import amount_context, attachment_form, render_claim
 from approvals.claims.storage import path_for
 from approvals.clock import LOCAL
 from approvals.db import utcnow
+from approvals.downloads import evidence_headers, file_name, stored_file
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
-from approvals.notices.queries import get_visible_notice
+from approvals.forms import with_errors
+from approvals.i18n import N_
 from approvals.policies.models import Policy
-from approvals.web.access import roles_required
-from approvals.web.claim_page import amount_context, attachment_form, render_claim, with_errors
-from approvals.web.security import evidence_headers, file_name, stored_file
-from approvals.web.vocabulary import N_
 from approvals.workflow import runtime
 
 bp = Blueprint("claims", __name__)
@@ -161,12 +159,20 @@ def evidence(claim_id: int, attachment_id: int):
 @login_required
 def act(claim_id: int):
     claim = services.get_visible(current_user, claim_id)
-    form = DecisionForm()
+    offered = decision.offer(current_user, claim)
+    form = decision.posted_form(offered.here)
     if not form.validate_on_submit():
         return render_claim(claim, 422, decision=form)
-    trigger, version, payload = form.trigger.data, form.version.data, form.payload()
+    trigger, move = form.trigger.data, offered.move(form.trigger.data)
+    if decision.revising() or offered.done_elsewhere(trigger):
+        # Nothing taken: back from the confirmation page to change what was typed, or a move
+        # the page does not take (a payout through the claim's batch, which it links to).
+        return render_claim(claim, decision=form)
     try:
-        runtime.advance(current_user, claim.id, trigger, version=version, **payload)
+        if decision.to_confirm(move):
+            return decision.confirmation_page(claim, move, form)
+        payload = form.payload(move.requires if move else ())
+        runtime.advance(current_user, claim.id, trigger, version=form.version.data, **payload)
     except Conflict as exc:
         # Someone acted first, or the claim moved on: show it as it now stands, and keep
         # what was typed in the form (against the version now shown) instead of losing it.
@@ -194,17 +200,3 @@ def _carry_out(claim, call, *, done: str, **form):
     else:
         flash(done, "success")
     return _to_claim(claim.id)
-
-
-@bp.get("/claims/<int:claim_id>/notices/<int:notice_id>.pdf")
-@login_required
-def notice_pdf(claim_id: int, notice_id: int):
-    notice = get_visible_notice(current_user, notice_id)
-    if notice.claim_id != claim_id:
-        abort(404)
-    return send_file(
-        BytesIO(notice.pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{notice.number}.pdf",
-    )

@@ -13,6 +13,7 @@ from approvals.claims.models import Attachment, Claim
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.money import parse_amount
 from approvals.organisations.models import User
 from approvals.policies import amount_rules
@@ -37,7 +38,7 @@ def get_visible(actor: User, claim_id: int) -> Claim:
 def _title(value, errors: dict) -> str | None:
     title = (value or "").strip() if isinstance(value, str | type(None)) else ""
     if not title:
-        errors["project_title"] = "请填写项目名称"
+        errors["project_title"] = N_("请填写项目名称")
     elif len(title) > TITLE_MAX:
         errors["project_title"] = f"项目名称不能超过{TITLE_MAX}字"
     return title
@@ -81,7 +82,7 @@ def create_claim(
     errors: dict = {}
     policy = db.session.scalar(select(Policy).where(Policy.code == (policy_code or "")))
     if policy is None:
-        errors["policy_code"] = "请选择有效的政策条款"
+        errors["policy_code"] = N_("请选择有效的政策条款")
     title = _title(project_title, errors)
     amount = _requested(requested_amount, policy, errors)
     inputs = _amount_inputs(amount_inputs, policy, amount, errors)
@@ -152,15 +153,15 @@ def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind:
     _editable(actor, claim)
     errors = {}
     if kind not in EVIDENCE_KINDS:
-        errors["kind"] = "请选择材料类别"
+        errors["kind"] = N_("请选择材料类别")
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     content_type = sniff_type(data[:16])
     if not data:
-        errors["file"] = "请选择要上传的文件"
+        errors["file"] = N_("请选择要上传的文件")
     elif len(data) > limit:
         errors["file"] = f"文件不能超过 {limit // (1024 * 1024)} MB"
     elif content_type is None:
-        errors["file"] = "文件内容不是 PDF、JPEG 或 PNG，请上传这三种格式之一"
+        errors["file"] = N_("文件内容不是 PDF、JPEG 或 PNG，请上传这三种格式之一")
     _raise_if(errors)
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "未命名"
     # Under the claim's row lock, re-checked there: see approvals/claims/evidence.py.

@@ -41,7 +41,3 @@ def store(storage_dir: str, data: bytes) -> str:
             Path(tmp).unlink(missing_ok=True)
             raise
     return digest
-
-
-def read(storage_dir: str, sha256: str) -> bytes:
-    return path_for(storage_dir, sha256).read_bytes()

@@ -6,11 +6,15 @@ bp = Blueprint("finance", __name__, url_prefix="/finance")
 
 
 def init_app(app) -> None:
-    """Finance's effects and fields on the catalog, and its pages."""
-    from approvals.finance import effects, fields, models, routes  # noqa: F401 (routes on bp)
+    """Finance's effects and fields on the catalog, its panel on the claim page, its pages."""
+    # The pages attach to bp when their modules are imported: here, before it is registered.
+    from approvals.claims import panels
+    from approvals.finance import effects, fields, models, report_routes, routes  # noqa: F401
+    from approvals.finance.claim_panel import finance_panel
     from approvals.workflow.registry import catalog
 
     cat = catalog(app)
     effects.register(cat)
     fields.register(cat)
+    panels.register(app, "money", finance_panel)  # budget and batch, on the claim page
     app.register_blueprint(bp)

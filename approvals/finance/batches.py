@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from approvals.claims.models import Claim
+from approvals.claims.tagged import in_states_tagged, is_tagged, trigger_with
 from approvals.clock import LOCAL
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Invalid, NotFound
@@ -44,12 +45,12 @@ def get_batch(actor: User, batch_id: int) -> Batch:
 
 
 def payable_claims() -> list[Claim]:
-    """Approved claims not yet in any batch, oldest first."""
+    """Claims waiting for payout (tagged `payable`) not yet in any batch, oldest first."""
     in_batch = select(BatchItem.claim_id)
     return list(
         db.session.scalars(
             select(Claim)
-            .where(Claim.state == "approved", Claim.id.not_in(in_batch))
+            .where(in_states_tagged("payable"), Claim.id.not_in(in_batch))
             .order_by(Claim.id)
         )
     )
@@ -77,7 +78,7 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
     try:
         with transaction():
             claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids))).all()
-            refused = [c.number for c in claims if c.state != "approved"]
+            refused = [c.number for c in claims if not is_tagged(c, "payable")]
             if len(claims) != len(ids) or refused:
                 raise Invalid("只能编入待拨付（已审定）的申报：" + "、".join(map(str, refused)))
             excluded = [
@@ -196,7 +197,7 @@ def _pay_next(actor: User, batch_id: int) -> bool:
     """Disburse one pending item; False when none is left to take.
 
     The claim row is locked first, in the order every payment takes (claim, budget, batch
-    item), so a direct `disburse` racing the confirmation can never deadlock with it.
+    item), so a direct payout racing the confirmation can never deadlock with it.
     Claims another confirmer holds are skipped; when only held ones are left, wait for the
     next one: its holder either pays it (then it is seen paid) or is refused and lets go.
     """
@@ -218,8 +219,10 @@ def _pay_next(actor: User, batch_id: int) -> bool:
     token = ledger.paying_item.set(item.id)
     try:
         # advance() commits this transaction, which holds the claim's lock until then.
+        # The payout is the claim's move that pays (`budget.pay`), whatever its workflow calls it.
+        payout = trigger_with(claim, "budget.pay")
         runtime.advance(
-            actor, claim.id, "disburse", version=claim.version, payment_reference=item.reference
+            actor, claim.id, payout, version=claim.version, payment_reference=item.reference
         )
     except BaseException:
         db.session.rollback()  # a refusal before advance()'s own transaction: drop the lock
@@ -278,7 +281,7 @@ def totals(batch: Batch) -> dict:
         "by_policy": [tuple(v) for _, v in sorted(by_policy.items())],
         "by_type": [(FUNDING_TYPES[t], n, amount) for t, (n, amount) in sorted(by_type.items())],
         "count": len(batch.items),
-        "approved": sum((i.approved_amount for i in batch.items), ZERO),
+        "approved_amount": sum((i.approved_amount for i in batch.items), ZERO),
         "amount": sum((i.amount for i in batch.items), ZERO),
         "paid": sum(1 for i in batch.items if i.status == "paid"),
     }

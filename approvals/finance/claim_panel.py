@@ -11,10 +11,10 @@ from approvals.extensions import db
 from approvals.finance.budgets import READER_ROLES, budget_for
 from approvals.finance.models import BatchItem, Budget
 from approvals.organisations.models import User
+from approvals.workflow.spec import TransitionSpec
 
-# Recovery moves need amounts the claim page's form does not carry, and starting a
-# recovery or writing off is confirmed on a page of its own: they are done on 资金追回.
-RECOVERY_TRIGGERS = ("put_in_recovery", "record_repayment", "close_recovery", "write_off")
+# The workflow file marks a move paid through its payout batch when the claim is in one.
+BATCH_ONLY = "batch_only"
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,10 @@ class FinancePanel:
     budget_year: int
     batch_item: BatchItem | None
 
-    def elsewhere(self, trigger: str) -> str | None:
-        """Where a move offered by the workflow is done instead of the claim page, if so."""
-        if trigger in RECOVERY_TRIGGERS:
-            return url_for("finance.recoveries")
-        if trigger == "disburse" and self.batch_item is not None:
+    def elsewhere(self, transition: TransitionSpec) -> str | None:
+        """Where a move offered by the workflow is done instead of the claim page, if so:
+        a `batch_only` move (the payout) through the batch the claim is in."""
+        if BATCH_ONLY in transition.effects and self.batch_item is not None:
             return url_for("finance.batch", batch_id=self.batch_item.batch_id)
         return None
 

@@ -16,19 +16,21 @@ from sqlalchemy import select
 
 from approvals.claims.models import Claim
 from approvals.claims.services import get_visible
+from approvals.claims.tagged import transition_with
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance import ledger, recovery
 from approvals.finance.batches import get_batch
 from approvals.finance.budgets import require
 from approvals.finance.models import BatchItem
+from approvals.i18n import N_
 from approvals.money import ZERO, parse_amount
 from approvals.notices.numerals import to_capital_yuan
 from approvals.organisations.models import User
 from approvals.workflow.registry import engine_for
 from approvals.workflow.runtime import available_transitions
 
-STALE = "他人已先处理了该申报，请刷新后查看"
+STALE = N_("他人已先处理了该申报，请刷新后查看")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def batch_confirmation(actor: User, batch_id: int) -> Preview:
     preview = Preview(
         title=_("确认拨付%(batch)s", batch=batch.name),
         effect=_("确认后逐项拨付并印发拨付通知书，最后印发拨付批次清单；资金拨付后不能撤回。"),
-        amount_label="本批拨付（元）",
+        amount_label=N_("本批拨付（元）"),
         lines=lines,
     )
     paid = len(batch.items) - len(lines)
@@ -111,13 +113,14 @@ def batch_confirmation(actor: User, batch_id: int) -> Preview:
     return preview
 
 
-def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Preview:
-    """Starting a recovery (amount due, reason) or writing off what is still owed."""
+def recovery_confirmation(actor: User, claim_id: int, effect: str, form) -> Preview:
+    """Starting a recovery (amount due, reason) or writing off what is still owed: `effect`
+    is the move's, `recovery.open` or `recovery.written_off`."""
     require(actor, ("finance",))
     claim = get_visible(actor, claim_id)
     reason = (form.get("reason") or "").strip()
-    if action == "start":
-        if claim.state != "disbursed":
+    if effect == "recovery.open":
+        if transition_with(claim, effect) is None:
             raise Conflict("只有已拨付的申报可以启动追回", code="illegal_transition")
         due = parse_amount(form.get("amount"), "recovery_amount")
         if not reason:
@@ -135,11 +138,11 @@ def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Prev
                 paid=f"{paid:,.2f}",
                 reason=reason,
             ),
-            amount_label="应追回（元）",
+            amount_label=N_("应追回（元）"),
             lines=[Line(claim.number, _payee(claim), due, "应追回")],
         )
-    if action == "write_off":
-        if claim.state != "in_recovery":
+    if effect == "recovery.written_off":
+        if transition_with(claim, effect) is None:
             raise Conflict("只有追回中的申报可以核销", code="illegal_transition")
         if not reason:
             raise Invalid("请填写核销原因", fields={"comment": "请填写核销原因"})
@@ -153,7 +156,7 @@ def recovery_confirmation(actor: User, claim_id: int, action: str, form) -> Prev
                 left=f"{left:,.2f}",
                 reason=reason,
             ),
-            amount_label="核销金额（元）",
+            amount_label=N_("核销金额（元）"),
             lines=[Line(claim.number, _payee(claim), left, "尚欠")],
         )
     raise Invalid("未知操作")
@@ -183,14 +186,14 @@ def refusals(actor: User, selected: list[tuple[int, int]], triggers) -> dict[str
             for t in triggers:
                 why[t][f"#{claim_id}"] = "申报不存在"
             continue
-        offered = {t.trigger for t in available_transitions(actor, claim)}
+        offered = {t.trigger: t for t in available_transitions(actor, claim)}
         state = engine_for(claim).spec.label(claim.state)
         for t in triggers:
             if claim.version != version:
                 why[t][claim.number] = STALE
             elif t not in offered:
                 why[t][claim.number] = f"当前状态为“{state}”"
-            elif t == "disburse" and claim_id in in_batch:
+            elif "batch_only" in offered[t].effects and claim_id in in_batch:
                 why[t][claim.number] = f"已编入{in_batch[claim_id]}拨付批次，只能通过该批次拨付"
     return why
 

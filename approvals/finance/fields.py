@@ -31,12 +31,14 @@ FIELDS = (
         Label("追回金额（元）", "Amount to recover (yuan)"),
         "amount",
         _amount_within(paid_for_claim, "追回金额不能超过已拨付金额"),
+        hint=Label("应追回的金额，不超过已拨付金额", "What is owed back: at most the amount paid"),
     ),
     Field(
         "repayment_amount",
         Label("还款金额（元）", "Repayment (yuan)"),
         "amount",
         _amount_within(outstanding_for, "还款金额不能超过尚欠金额"),
+        hint=Label("本次收到的金额，不超过尚欠金额", "What was received: at most what is owed"),
     ),
 )
 

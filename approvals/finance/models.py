@@ -31,6 +31,8 @@ LEDGER_KINDS = {
     "reduce": "按比例核减",
 }
 BATCH_STATES = {"draft": "编制中", "confirming": "拨付中", "confirmed": "已拨付"}
+# How a recovery case ended (Recovery.outcome): the case's own record, not a claim state.
+RECOVERED, WRITTEN_OFF = "recovered", "written_off"
 
 
 def chinese_number(n: int) -> str:

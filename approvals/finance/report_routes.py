@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response, render_template
 
+from approvals.access.pages import roles_required
 from approvals.errors import NotFound
 from approvals.finance import bp, reports
 from approvals.finance.charts import chart_for
 from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
-from approvals.web.access import roles_required
 
 READERS = ("finance", "government", "admin")
 

@@ -1,4 +1,8 @@
-"""The figures officials report: claims by state, money by dimension, stage times, deadlines."""
+"""The figures officials report: claims by state, money by dimension, stage times, deadlines.
+
+Every table covers the claims of every loaded workflow version; what a state means (not
+yet filed, approved, paid, given up) is read from its tags in the claim's own version.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from approvals.claims.models import Claim, ClaimEvent
+from approvals.claims.tagged import in_states_tagged, is_tagged
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.finance.ledger import sums_by_kind
@@ -20,10 +25,9 @@ from approvals.money import ZERO
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
 from approvals.workflow.deadlines import RULES
-from approvals.workflow.registry import workflows
+from approvals.workflow.registry import engine_for, workflows
+from approvals.workflow.spec import WorkflowSpec
 
-# Approved for payout: the city's final yes, whether paid yet or not.
-APPROVED_STATES = ("approved", "disbursed", "in_recovery", "recovered", "written_off")
 DIMENSIONS = {
     "policy": "政策条款",
     "department": "主管部门",
@@ -49,7 +53,7 @@ def _claims() -> list[Claim]:
     return list(
         db.session.scalars(
             select(Claim)
-            .where(Claim.state != "draft")
+            .where(~in_states_tagged("unsubmitted"))
             .options(
                 selectinload(Claim.policy).selectinload(Policy.department),
                 selectinload(Claim.events),
@@ -73,13 +77,23 @@ def _batch_names() -> dict[int, str]:
     return {i.claim_id: i.batch.name for i in items}
 
 
+def _state_labels() -> list[str]:
+    """Every state's label, each once, in the order of the workflow files."""
+    return list(dict.fromkeys(e.spec.label(s) for e in workflows().values() for s in e.spec.states))
+
+
 def claims_by_state() -> Table:
-    engine = workflows().get("enterprise_claim")
+    """Claims per state, by label: versions of a workflow that share a state share its row."""
     counts: dict[str, int] = defaultdict(int)
-    for state in db.session.scalars(select(Claim.state)):
-        counts[state] += 1
+    rows = db.session.execute(
+        select(Claim.workflow, Claim.workflow_version, Claim.state, func.count()).group_by(
+            Claim.workflow, Claim.workflow_version, Claim.state
+        )
+    )
+    for workflow, version, state, count in rows:
+        counts[workflows().get(workflow, version).spec.label(state)] += count
     table = Table("states", "各状态申报数", ["状态", "申报数"], chart_column=1)
-    table.rows = [[engine.spec.label(s), counts[s]] for s in engine.spec.states if counts.get(s)]
+    table.rows = [[label, counts[label]] for label in _state_labels() if counts.get(label)]
     return table
 
 
@@ -108,7 +122,7 @@ def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> T
         row = groups[key_of(claim)]
         row[0] += 1
         row[1] += claim.requested_amount
-        if claim.state in APPROVED_STATES:
+        if is_tagged(claim, "approved"):
             row[2] += claim.approved_amount
         row[3] += paid.get(claim.id, ZERO)
         row[4] += reduced.get(claim.id, ZERO)
@@ -136,28 +150,27 @@ def _hours(seconds: float) -> str:
 
 def stage_durations(claims: list[Claim] | None = None) -> Table:
     """How long claims stay in each state: from entering it to leaving it (ClaimEvent times)."""
-    engine = workflows().get("enterprise_claim")
-    spans: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    spans: dict[str, list[tuple[float, str]]] = defaultdict(list)  # by the state's label
     for claim in _claims() if claims is None else claims:
-        events = claim.events
+        spec, events = engine_for(claim).spec, claim.events
         for entered, left in zip(events, events[1:], strict=False):
             if entered.to_state != left.to_state:  # a repayment stays in recovery
                 seconds = (left.at - entered.at).total_seconds()
-                spans[entered.to_state].append((seconds, claim.number))
+                spans[spec.label(entered.to_state)].append((seconds, claim.number))
     table = Table(
         "stages",
         "各环节办理时长",
         ["环节", "已完成数", "中位数", "最慢", "最慢的申报", "中位数（小时）"],
         chart_column=5,
     )
-    for state in engine.spec.states:
-        if spans.get(state):
-            times = spans[state]
+    for label in _state_labels():
+        if spans.get(label):
+            times = spans[label]
             median = statistics.median(s for s, _ in times)
             slowest = max(times)
             table.rows.append(
                 [
-                    engine.spec.label(state),
+                    label,
                     len(times),
                     _hours(median),
                     _hours(slowest[0]),
@@ -168,30 +181,53 @@ def stage_durations(claims: list[Claim] | None = None) -> Table:
     return table
 
 
-def _first(events: list[ClaimEvent], triggers: tuple[str, ...]) -> datetime | None:
-    return next((e.at for e in events if e.trigger in triggers), None)
+# How a deadline rule (the `deadline` of a workflow state) reads in a row's name.
+RULE_TEXT = {"end-of-february": "2月底前", "end-of-march": "3月底前", "end-of-december": "12月底前"}
+
+
+def _rule_of(spec: WorkflowSpec, states) -> str | None:
+    """The deadline rule that the first of `states` to carry one carries."""
+    return next((spec.states[s].deadline for s in states if spec.states[s].deadline), None)
+
+
+def _department_review(spec: WorkflowSpec, events: list[ClaimEvent]):
+    """The rule of the department's step, and when the claim first left the states it
+    governs (a return for supplement stays inside them: the department has not decided)."""
+    rule = _rule_of(spec, [s.name for s in spec.states.values() if s.queue == "department"])
+
+    def governed(state: str) -> bool:
+        return state in spec.states and spec.states[state].deadline == rule
+
+    done = next((e.at for e in events if governed(e.from_state) and not governed(e.to_state)), None)
+    return rule, done
+
+
+def _payout(spec: WorkflowSpec, events: list[ClaimEvent]):
+    """The rule of the wait for payout, and when the claim first reached a paid state."""
+    rule = _rule_of(spec, spec.states_tagged("payable"))
+    return rule, next((e.at for e in events if spec.has_tag(e.to_state, "paid")), None)
 
 
 def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) -> Table:
-    """Department review by the end of February, payout by the end of March, per call year."""
+    """Department review by its deadline, payout by its own, per call year: each rule is the
+    `deadline` the workflow gives the department's states and the states awaiting payout."""
     now = now or utcnow()
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for claim in _claims() if claims is None else claims:
-        year = claim.policy.call_year
-        checks = [
-            ("部门初审（2月底前）", "end-of-february", ("dept_approve", "dept_reject"), True),
-            ("资金拨付（3月底前）", "end-of-march", ("disburse",), claim.state in APPROVED_STATES),
-        ]
-        for label, rule, triggers, applies in checks:
-            if not applies or claim.state in ("withdrawn", "lapsed"):  # the enterprise gave up
+        if is_tagged(claim, "given_up"):  # the enterprise withdrew or let it lapse
+            continue
+        year, spec = claim.policy.call_year, engine_for(claim).spec
+        checks = [("部门初审", *_department_review(spec, claim.events), True)]
+        checks.append(("资金拨付", *_payout(spec, claim.events), is_tagged(claim, "approved")))
+        for step, rule, done, applies in checks:
+            if not applies or rule is None:
                 continue
             due = RULES[rule](year)
-            done = _first(claim.events, triggers)
-            row = counts[(year, label)]
+            row = counts[(year, f"{step}（{RULE_TEXT.get(rule, rule)}）")]
             if done is not None:
                 row[0 if done < due else 1] += 1
-            elif claim.state == "rejected":
-                continue  # rejected earlier by finance or government: nothing to pay
+            elif is_tagged(claim, "refused"):
+                continue  # refused earlier by finance or government: nothing to pay
             else:
                 row[3 if now >= due else 2] += 1
     table = Table(

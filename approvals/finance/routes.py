@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from approvals.access.pages import roles_required
 from approvals.claims.models import Claim
+from approvals.claims.services import get_visible
+from approvals.claims.tagged import in_states_tagged
 from approvals.errors import DomainError, NotFound
 from approvals.extensions import db
 from approvals.finance import batches, bp, budgets, confirmations, recovery
 from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from approvals.i18n import label
 from approvals.limits import parse_id
-from approvals.web.access import roles_required
 
 READERS = ("finance", "government", "admin")
 
@@ -191,43 +195,42 @@ def batch_list_pdf(batch_id):
 @bp.get("/recoveries")
 @roles_required(*READERS)
 def recoveries():
-    states = ("disbursed", "in_recovery", "recovered", "written_off")
+    """Every paid claim, its case, and the recovery moves the reader may take on it now."""
     claims = db.session.scalars(
-        select(Claim).where(Claim.state.in_(states)).order_by(Claim.id.desc())
+        select(Claim).where(in_states_tagged("paid")).order_by(Claim.id.desc())
     ).all()
     cases = {c.id: recovery.recovery_for(c.id) for c in claims}
-    return render_template("finance/recoveries.html", claims=claims, cases=cases)
+    moves = {c.id: recovery.moves(current_user, c) for c in claims}
+    return render_template("finance/recoveries.html", claims=claims, cases=cases, moves=moves)
 
 
 @bp.post("/recoveries/<int:claim_id>/<action>")
 @roles_required("finance")
 def recovery_action(claim_id, action):
+    """`action` is the workflow's trigger; the recovery effect it names says what it does."""
     form, version = request.form, request.form.get("version", type=int)
     try:
-        if action in ("start", "write_off") and not confirmed():
+        move = recovery.move_named(get_visible(current_user, claim_id), action)
+        if move is None:
+            raise NotFound("未知操作")
+        transition, effect = move
+        if "confirm" in transition.effects and not confirmed():
             return render_confirmation(
-                confirmations.recovery_confirmation(current_user, claim_id, action, form),
+                confirmations.recovery_confirmation(current_user, claim_id, effect, form),
                 action_url=url_for("finance.recovery_action", claim_id=claim_id, action=action),
                 cancel_url=url_for("finance.recoveries"),
                 carry={k: form.get(k, "") for k in ("amount", "reason", "version")},
-                confirm_label="确认启动追回" if action == "start" else "确认核销",
+                confirm_label=_("确认%(action)s", action=label(transition.label)),
             )
-        if action == "start":
-            recovery.start(
-                current_user, claim_id, form.get("amount"), form.get("reason"), version=version
-            )
-        elif action == "repay":
-            recovery.repay(current_user, claim_id, form.get("amount"), version=version)
-        elif action == "close":
-            recovery.close(current_user, claim_id, version=version)
-        elif action == "write_off":
-            recovery.write_off(current_user, claim_id, form.get("reason"), version=version)
-        else:
-            raise NotFound("未知操作")
+        recovery.take(
+            current_user,
+            claim_id,
+            effect,
+            version=version,
+            amount=form.get("amount"),
+            reason=form.get("reason"),
+        )
         flash("已办理", "success")
     except DomainError as exc:
         _flash_error(exc)
     return redirect(url_for("finance.recoveries"))
-
-
-from approvals.finance import report_routes  # noqa: E402,F401

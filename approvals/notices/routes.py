@@ -1,10 +1,15 @@
-"""Public verification of notices (/verify/<code>): anyone may check a notice."""
+"""A claim's notices as files, and their public verification (/verify/<code>): anyone may
+check a notice."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
 
 from approvals.clock import LOCAL
 from approvals.notices.facts import DOCUMENT_TITLES
 from approvals.notices.forms import CompareForm, LookupForm
+from approvals.notices.queries import get_visible_notice
 from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
 
 bp = Blueprint("notices", __name__)
@@ -36,4 +41,18 @@ def verify(code: str):
         form=form,
         result=result,
         intact=intact,
+    )
+
+
+@bp.get("/claims/<int:claim_id>/notices/<int:notice_id>.pdf")
+@login_required
+def notice_pdf(claim_id: int, notice_id: int):
+    notice = get_visible_notice(current_user, notice_id)
+    if notice.claim_id != claim_id:
+        abort(404)
+    return send_file(
+        BytesIO(notice.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{notice.number}.pdf",
     )

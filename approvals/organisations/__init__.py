@@ -3,8 +3,11 @@
 
 def init_app(app) -> None:
     """The roles a workflow may name, `payee.freeze`, and sign-in, sign-up and accounts."""
-    from approvals.organisations import profile
-    from approvals.organisations.models import ROLES
+    from approvals.access.roles import ROLES
+
+    # The page modules attach their routes to `bp`: user management and 企业信息 beside
+    # sign-in and accounts (routes).
+    from approvals.organisations import admin_routes, profile, profile_page  # noqa: F401
     from approvals.organisations.routes import bp
     from approvals.workflow.registry import catalog
 

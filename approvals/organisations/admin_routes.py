@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.access.pages import roles_required
 from approvals.errors import DomainError
 from approvals.organisations import credentials
 from approvals.organisations.routes import bp
-from approvals.web.access import roles_required
 
 
 @bp.get("/admin/users")

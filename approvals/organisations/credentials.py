@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from approvals.db import transaction
 from approvals.errors import Forbidden, Invalid, NotFound
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.organisations import passwords, sessions
 from approvals.organisations.models import PasswordReset, User
 
 RESET_PATH = "/reset/"
-LINK_INVALID = "该链接无效、已使用或已过期，请联系管理员重新生成"
+LINK_INVALID = N_("该链接无效、已使用或已过期，请联系管理员重新生成")
 
 
 def _set_password(user: User, new_password: object, field: str = "password") -> None:
@@ -31,7 +32,7 @@ def change_password(user: User, current_password: object, new_password: object) 
     """The user proves the current password and sets a new one; every session and API
     token of the user ends (the caller opens a fresh one for the device in hand)."""
     if not passwords.verify(user.password_hash, current_password):
-        message = "当前密码不正确"
+        message = N_("当前密码不正确")
         raise Invalid(message, code="wrong_password", fields={"current_password": message})
     with transaction():
         _set_password(user, new_password)

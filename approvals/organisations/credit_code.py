@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from approvals.i18n import N_
+
 # The 31 characters of the code alphabet (no I, O, Z, S, V), in value order.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -16,7 +18,7 @@ def credit_code_error(code: str) -> str | None:
     """Return a Chinese message saying what is wrong, or None when the code is valid."""
     code = (code or "").strip().upper()
     if len(code) != 18:
-        return "统一社会信用代码应为18位"
+        return N_("统一社会信用代码应为18位")
     bad = sorted({ch for ch in code if ch not in ALPHABET})
     if bad:
         return f"统一社会信用代码含有无效字符：{''.join(bad)}"

@@ -8,20 +8,10 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from approvals import limits
+from approvals.access.roles import ROLE_LABELS
 from approvals.db import utcnow
 from approvals.extensions import db
-
-# `system` is the one account that takes the workflow's timed moves (the lapse of an overdue
-# supplement); it has no password and signs in nowhere.
-ROLES = ("enterprise", "reviewer", "finance", "government", "admin", "system")
-ROLE_LABELS = {
-    "enterprise": "申报企业",
-    "reviewer": "职能部门初审",
-    "finance": "财政复核",
-    "government": "市政府审定",
-    "admin": "系统管理员",
-    "system": "系统",
-}
 
 
 class Department(db.Model):
@@ -47,8 +37,8 @@ class Enterprise(db.Model):
     __tablename__ = "enterprises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(128))
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.ENTERPRISE_NAME))
+    credit_code: Mapped[str] = mapped_column(String(limits.CREDIT_CODE), unique=True)
     # The profile (企业信息).
     legal_representative: Mapped[str] = mapped_column(String(64), default="")
     contact_name: Mapped[str] = mapped_column(String(64), default="")
@@ -102,9 +92,9 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(limits.USERNAME), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    display_name: Mapped[str] = mapped_column(String(64), default="")
+    display_name: Mapped[str] = mapped_column(String(limits.DISPLAY_NAME), default="")
     role: Mapped[str] = mapped_column(String(16))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)

@@ -18,6 +18,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from approvals import limits
+from approvals.i18n import N_
 
 MIN_LENGTH = 12
 MAX_LENGTH = limits.PASSWORD
@@ -45,9 +46,9 @@ def _encodable(text: str) -> bool:
 def password_problem(password: object, username: str = "") -> str | None:
     """A Chinese message saying why this password may not be set, or None when it may."""
     if not isinstance(password, str) or not password:
-        return "请填写密码"
+        return N_("请填写密码")
     if not _encodable(password) or "\x00" in password:
-        return "密码含有无法识别的字符"
+        return N_("密码含有无法识别的字符")
     password = normalise(password)
     # ASVS 2.1.1: the length counts after runs of spaces are combined.
     if len(re.sub(" {2,}", " ", password)) < MIN_LENGTH:
@@ -55,12 +56,12 @@ def password_problem(password: object, username: str = "") -> str | None:
     if len(password) > MAX_LENGTH:
         return f"密码最多{MAX_LENGTH}个字符"
     if len(set(password)) == 1:
-        return "密码不能由同一个字符重复组成"
+        return N_("密码不能由同一个字符重复组成")
     folded = password.casefold()
     if username and folded.strip() == normalise(username).casefold().strip():
-        return "密码不能与用户名相同"
+        return N_("密码不能与用户名相同")
     if folded in common_passwords() or folded.strip() in common_passwords():
-        return "该密码过于常见，容易被猜中，请换一个"
+        return N_("该密码过于常见，容易被猜中，请换一个")
     return None
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import unicodedata
 from typing import NamedTuple
 
+from approvals.i18n import N_
+
 ACCOUNT_DIGITS = (8, 30)
 BANK_NAME_MAX = 128
-NAME_MISMATCH = "账户名称须与企业名称一致"
+NAME_MISMATCH = N_("账户名称须与企业名称一致")
 
 
 def mask_account(number: str | None) -> str:
@@ -43,17 +45,17 @@ def account_problems(
     """What keeps this account from being paid, by field; empty when it is payable."""
     problems: dict[str, str] = {}
     if not (bank_name or "").strip():
-        problems["bank_name"] = "请填写开户银行"
+        problems["bank_name"] = N_("请填写开户银行")
     elif len(bank_name.strip()) > BANK_NAME_MAX:
         problems["bank_name"] = f"开户银行不能超过{BANK_NAME_MAX}字"
     number = normalise_account(bank_account)
     low, high = ACCOUNT_DIGITS
     if not number:
-        problems["bank_account"] = "请填写银行账号"
+        problems["bank_account"] = N_("请填写银行账号")
     elif not (number.isascii() and number.isdigit() and low <= len(number) <= high):
         problems["bank_account"] = f"银行账号应为{low}至{high}位数字"
     if not (account_name or "").strip():
-        problems["account_name"] = "请填写账户名称"
+        problems["account_name"] = N_("请填写账户名称")
     elif not same_name(account_name, registered):
         problems["account_name"] = NAME_MISMATCH
     return problems

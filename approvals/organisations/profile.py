@@ -15,6 +15,7 @@ from sqlalchemy import select
 from approvals.db import transaction
 from approvals.errors import Forbidden, Invalid
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.organisations.models import Enterprise, PayeeAccountChange, User
 from approvals.organisations.payee import (
     Payee,
@@ -37,10 +38,10 @@ EMAIL_MAX = 254
 MOBILE = re.compile(r"1\d{10}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 REQUIRED = {
-    "legal_representative": "请填写法定代表人",
-    "contact_name": "请填写联系人",
-    "contact_phone": "请填写联系人手机号码",
-    "contact_email": "请填写电子邮箱",
+    "legal_representative": N_("请填写法定代表人"),
+    "contact_name": N_("请填写联系人"),
+    "contact_phone": N_("请填写联系人手机号码"),
+    "contact_email": N_("请填写电子邮箱"),
 }
 # Who reads a payee account in full: finance, who pays it. Everyone else sees it masked.
 FULL_ACCOUNT_ROLES = ("finance",)
@@ -67,7 +68,7 @@ def _text(data: dict, name: str, current: str, errors: dict) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        errors[name] = "应为文本"
+        errors[name] = N_("应为文本")
         return ""
     return value.strip()
 
@@ -82,10 +83,10 @@ def _contact(values: dict, errors: dict) -> None:
     phone = re.sub(r"[\s-]", "", values["contact_phone"])
     values["contact_phone"] = phone
     if phone and not MOBILE.fullmatch(phone):
-        errors.setdefault("contact_phone", "请填写11位手机号码（以1开头）")
+        errors.setdefault("contact_phone", N_("请填写11位手机号码（以1开头）"))
     email = values["contact_email"]
     if email and (len(email) > EMAIL_MAX or not EMAIL.fullmatch(email)):
-        errors.setdefault("contact_email", "电子邮箱格式不正确")
+        errors.setdefault("contact_email", N_("电子邮箱格式不正确"))
 
 
 def _account(values: dict, registered: str, errors: dict) -> None:
@@ -112,7 +113,7 @@ def validate_profile(enterprise: Enterprise, data: dict) -> tuple[dict, dict]:
 def update_profile(actor: User, data: dict) -> Enterprise:
     """Save the profile; a changed payee account is logged with who, when, old and new."""
     if not isinstance(data, dict):
-        raise Invalid("请求体应为 JSON 对象", fields={"body": "应为 JSON 对象"})
+        raise Invalid("请求体应为 JSON 对象", fields={"body": N_("应为 JSON 对象")})
     enterprise_id = own_enterprise(actor).id
     with transaction():
         # Locked, so that two colleagues saving at once log each change against the right

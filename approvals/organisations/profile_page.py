@@ -6,12 +6,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.access.pages import roles_required
 from approvals.errors import Invalid
+from approvals.forms import with_errors
 from approvals.organisations import profile
 from approvals.organisations.forms import ProfileForm
 from approvals.organisations.routes import bp
-from approvals.web.access import roles_required
-from approvals.web.claim_page import with_errors
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 
+from approvals.access.pages import home_url, roles_required, safe_next
 from approvals.errors import Conflict, Invalid
+from approvals.forms import with_errors
 from approvals.organisations import credentials, services, sessions, throttle
 from approvals.organisations.forms import (
     InviteForm,
@@ -16,8 +18,6 @@ from approvals.organisations.forms import (
     SignInForm,
     SignUpForm,
 )
-from approvals.web.access import home_url, roles_required, safe_next
-from approvals.web.claim_page import with_errors
 
 bp = Blueprint("auth", __name__)
 bp.app_errorhandler(RateLimitExceeded)(throttle.too_many_attempts)
@@ -143,7 +143,3 @@ def reset_password(token: str):
             flash(_("密码已重设，请用新密码登录。"), "success")
             return redirect(url_for("auth.signin"))
     return render_template("auth/reset.html", form=form, user=reset.user), _status(form)
-
-
-# The other pages on bp: user management, and the 企业信息 page.
-from approvals.organisations import admin_routes, profile_page  # noqa: E402,F401

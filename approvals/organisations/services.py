@@ -6,12 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from approvals import limits
+from approvals.access.roles import ROLES
 from approvals.db import transaction
 from approvals.errors import Conflict, Forbidden, Invalid
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.organisations import passwords
 from approvals.organisations.credit_code import credit_code_error, normalise
-from approvals.organisations.models import ROLES, Department, Enterprise, User
+from approvals.organisations.models import Department, Enterprise, User
 from approvals.organisations.passwords import hash_password
 from approvals.organisations.sessions import issue_token, user_for_token
 
@@ -31,8 +33,8 @@ USERNAME_MAX = limits.USERNAME
 DISPLAY_NAME_MAX = limits.DISPLAY_NAME
 ENTERPRISE_NAME_MAX = limits.ENTERPRISE_NAME
 
-USERNAME_TAKEN = "用户名已被使用"
-ENTERPRISE_EXISTS = "该企业已注册，请联系本企业已有用户邀请您加入"
+USERNAME_TAKEN = N_("用户名已被使用")
+ENTERPRISE_EXISTS = N_("该企业已注册，请联系本企业已有用户邀请您加入")
 
 
 def _text(value: object) -> str:
@@ -81,7 +83,7 @@ def get_or_create_enterprise(name: str, credit_code: str) -> Enterprise:
 
 def _enterprise_name_problem(name: str) -> str | None:
     if not name:
-        return "请填写企业名称"
+        return N_("请填写企业名称")
     if len(name) > ENTERPRISE_NAME_MAX or not _clean(name):
         return f"企业名称最多{ENTERPRISE_NAME_MAX}个字"
     return None
@@ -89,7 +91,7 @@ def _enterprise_name_problem(name: str) -> str | None:
 
 def _username_problem(username: str) -> str | None:
     if not username:
-        return "请填写用户名"
+        return N_("请填写用户名")
     if len(username) > USERNAME_MAX or not _clean(username):
         return f"用户名最多{USERNAME_MAX}个字符，且不含控制字符"
     return None

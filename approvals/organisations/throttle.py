@@ -39,7 +39,7 @@ def named_account() -> str:
     """The account a request names (form or JSON `username`); empty: no per-account count."""
     name = request.form.get("username") if request.form else None
     if name is None and request.is_json:
-        from approvals.api.parsing import json_object  # the API's one reader, with its limits
+        from approvals.input import json_object  # the one reader, with its limits
 
         try:
             name = json_object().get("username")

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from approvals.i18n import N_
 from approvals.money import CENT, amount_error, number_text
 
 RULE_TYPES = {
     "fixed": "定额奖励",
     "percentage": "按比例资助",
-    "loan_interest": "贷款贴息",
+    "loan_interest": N_("贷款贴息"),
 }
 MAX_MONTHS = 120
 _WHOLE = re.compile(r"[0-9]{1,4}")
@@ -179,11 +180,3 @@ def maximum_for(claim) -> Computation:
     if input_fields(policy.amount_rule) and not claim.amount_inputs:
         return Computation(policy.cap, f"政策上限 {yuan(policy.cap)} 元（未填写计算依据）")
     return compute(policy.amount_rule, claim.amount_inputs, policy.cap)
-
-
-def preview(policy, raw) -> tuple[Computation | None, dict]:
-    """For a claim form: the maximum the typed inputs allow, or what is wrong with them."""
-    inputs, errors = validate_inputs(policy.amount_rule, raw)
-    if errors:
-        return None, errors
-    return compute(policy.amount_rule, inputs, policy.cap), {}

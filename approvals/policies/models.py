@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from approvals import limits
 from approvals.extensions import db
 from approvals.organisations.models import Department
 from approvals.policies.vocabulary import EVIDENCE_KINDS, FUNDING_TYPES
@@ -25,7 +26,7 @@ class Policy(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(limits.POLICY_CODE), unique=True)
     title_zh: Mapped[str] = mapped_column(String(128))
     title_en: Mapped[str] = mapped_column(String(256), default="")
     description: Mapped[str] = mapped_column(Text, default="")

@@ -12,11 +12,10 @@ from flask_wtf.csrf import CSRFError
 from approvals.claims.supplement import deadline_of
 from approvals.clock import LOCAL
 from approvals.errors import error_body, wants_json
+from approvals.i18n import LANGUAGES, N_, label, lang
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
-from approvals.web.i18n import LANGUAGES, lang
-from approvals.web.vocabulary import N_
 from approvals.workflow.registry import engine_for, workflows
 
 # The queue a claim's state sits in says who acts next (workflow data, not code).
@@ -36,13 +35,14 @@ def state_label(claim) -> str:
     return _spec(claim).label(claim.state, lang())
 
 
-def state_name_label(state: str, workflow: str = "enterprise_claim") -> str:
-    return workflows().get(workflow).spec.label(state, lang())
-
-
-def label(spec_label) -> str:
-    """A bilingual Label from a workflow file (trigger or state)."""
-    return getattr(spec_label, lang())
+def state_name_label(state: str, workflow: str | None = None) -> str:
+    """A state's label in `workflow` (its newest version); without one, in the first
+    workflow that declares the state (the queue's filter lists states of every workflow)."""
+    if workflow is not None:
+        return workflows().get(workflow).spec.label(state, lang())
+    specs = [e.spec for e in workflows().latest()]
+    spec = next((s for s in specs if state in s.states), specs[0])
+    return spec.label(state, lang())
 
 
 def trigger_label(claim, trigger: str) -> str:
@@ -54,7 +54,7 @@ def next_step(claim) -> str:
     state = _spec(claim).states[claim.state]
     if state.final:
         return _("已办结")
-    if state.name == "approved":
+    if "payable" in state.tags:
         return _("待市财政局拨付")
     return _(NEXT_STEP.get(state.queue or "", "—"))
 

@@ -6,13 +6,13 @@ from flask import redirect, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from approvals.access.pages import home_url, roles_required
 from approvals.claims.queries import programme_counts
 from approvals.clock import local_today
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise, User
 from approvals.policies.models import Policy
 from approvals.web import bp
-from approvals.web.access import home_url, roles_required
 
 
 @bp.get("/")

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from flask import redirect, request, session
-from flask_babel import get_locale
 
+from approvals.access.pages import safe_next
+from approvals.i18n import DEFAULT, LANGUAGES
 from approvals.web import bp
-from approvals.web.access import safe_next
-
-DEFAULT = "zh_Hans_CN"
-LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
     choice = session.get("lang")
     return choice if choice in LANGUAGES else DEFAULT
-
-
-def lang() -> str:
-    """'zh' or 'en': the key of the bilingual labels in workflows and data."""
-    return "en" if str(get_locale()).startswith("en") else "zh"
 
 
 @bp.get("/lang/<code>")

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.access.pages import OFFICIALS, roles_required, safe_next
 from approvals.claims import queries
 from approvals.claims.forms import BatchForm, QueueFilterForm, options
 from approvals.claims.models import Claim
@@ -14,13 +15,23 @@ from approvals.extensions import db
 from approvals.finance import confirmations
 from approvals.finance import routes as finance_routes
 from approvals.web import bp
-from approvals.web.access import OFFICIALS, roles_required, safe_next
-from approvals.web.filters import label, policy_title, state_name_label
+from approvals.web.filters import label, policy_title, state_label, state_name_label
 from approvals.workflow.registry import workflows
 from approvals.workflow.runtime import advance, available_transitions
+from approvals.workflow.spec import TransitionSpec
 
-# Finance's moves that need no per-claim opinion, so they can be taken on many claims at once.
-BATCH_TRIGGERS = ("finance_approve", "disburse")
+# The fields of a bulk move the bar carries: one value for every ticked claim.
+BULK_FIELDS = ("payment_reference", "comment")
+
+
+def bulk_moves() -> dict[str, TransitionSpec]:
+    """The moves the workflows offer for several claims at once (marked `bulk`), by trigger:
+    each trigger's first declaration in the newest version of each workflow."""
+    moves: dict[str, TransitionSpec] = {}
+    for engine in workflows().latest():
+        for t in engine.spec.with_effect("bulk"):
+            moves.setdefault(t.trigger, engine.spec.first(t.trigger))
+    return moves
 
 
 def _filter_form() -> tuple[QueueFilterForm, queries.QueueFilter]:
@@ -46,12 +57,11 @@ def _batch_form(shown: list[Claim] | None = None) -> BatchForm:
     """The bulk bar; on the queue page it offers only what some claim shown there allows
     (the confirmation page then checks the selection: every claim must allow it)."""
     form = BatchForm()
-    engine = workflows().get("enterprise_claim")
-    triggers = BATCH_TRIGGERS
+    moves = bulk_moves()
     if shown is not None:
         offered = {t.trigger for c in shown for t in available_transitions(current_user, c)}
-        triggers = tuple(t for t in BATCH_TRIGGERS if t in offered)
-    form.trigger.choices = options([(t, label(engine.spec.first(t).label)) for t in triggers])
+        moves = {trigger: t for trigger, t in moves.items() if trigger in offered}
+    form.trigger.choices = options([(trigger, label(t.label)) for trigger, t in moves.items()])
     return form
 
 
@@ -88,14 +98,14 @@ def batch():
         return redirect(back)
     selected, trigger = form.selected(), form.trigger.data
     # The server decides which actions suit every selected claim; others are refused.
-    why = confirmations.refusals(current_user, selected, BATCH_TRIGGERS)
+    moves = bulk_moves()
+    why = confirmations.refusals(current_user, selected, tuple(moves))
     if why[trigger] or not finance_routes.confirmed():
         return _bulk_confirmation(form, why, back)
-    payload = (
-        {"payment_reference": form.payment_reference.data}
-        if trigger == "disburse"
-        else {"comment": form.comment.data}  # a finance approval's notice prints its opinion
-    )
+    # What the move requires, from the bar: a payout its reference, an approval the opinion
+    # its notice prints.
+    required = moves[trigger].requires
+    payload = {name: getattr(form, name).data for name in BULK_FIELDS if name in required}
     for number, message, ok in fire_each(selected, trigger, payload):
         flash(f"{number}：{message}", "success" if ok else "error")
     return redirect(back)
@@ -104,7 +114,7 @@ def batch():
 def _bulk_confirmation(form: BatchForm, why: dict, back: str):
     trigger, selected = form.trigger.data, form.selected()
     names = {c.value: c.label for c in form.trigger.choices}
-    common = [(t, names[t]) for t in BATCH_TRIGGERS if not why[t]]
+    common = [(t, names[t]) for t in bulk_moves() if not why[t]]
     problem = None
     if why[trigger]:
         refused = "；".join(f"{number}（{reason}）" for number, reason in why[trigger].items())
@@ -152,4 +162,4 @@ def fire_each(selected: list[tuple[int, int]], trigger: str, payload: dict):
         except DomainError as exc:
             yield number, _(exc.message), False
         else:
-            yield number, _("已办理，现为“%(state)s”", state=state_name_label(claim.state)), True
+            yield number, _("已办理，现为“%(state)s”", state=state_label(claim)), True

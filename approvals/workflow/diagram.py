@@ -13,8 +13,9 @@ def mermaid(spec: WorkflowSpec, lang: str = "zh") -> str:
         roles = "/".join(t.roles)
         guards = [*t.conditions, *(f"not {name}" for name in t.unless)]
         guard = f" [{', '.join(guards)}]" if guards else ""
+        effects = f" / {', '.join(t.effects)}" if t.effects else ""
         for source in t.sources:
-            lines.append(f"    {source} --> {t.dest}: {t.trigger} ({roles}){guard}")
+            lines.append(f"    {source} --> {t.dest}: {t.trigger} ({roles}){guard}{effects}")
     for state in spec.states.values():
         if state.final:
             lines.append(f"    {state.name} --> [*]")

@@ -128,6 +128,29 @@ def engine_for(claim) -> Engine:
     return workflows().engine_for(claim)
 
 
+def is_tagged(record, *tags: str) -> bool:
+    """Whether the record's state carries any of `tags` in its own workflow version."""
+    spec = engine_for(record).spec
+    return any(spec.has_tag(record.state, tag) for tag in tags)
+
+
+def tagged_clause(model, *tags: str):
+    """SQL: `model`'s state carries any of `tags` in its own workflow version; one branch
+    per loaded (workflow, version), since a state's tags belong to its version."""
+    from sqlalchemy import and_, false, or_
+
+    branches = [
+        and_(
+            model.workflow == engine.spec.name,
+            model.workflow_version == engine.spec.version,
+            model.state.in_(states),
+        )
+        for engine in workflows().values()
+        if (states := engine.spec.states_tagged(*tags))
+    ]
+    return or_(*branches) if branches else false()
+
+
 _VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
 
 

@@ -9,10 +9,10 @@ from itertools import product
 import pytest
 
 from approvals.access import RULES, can_edit, can_view, can_view_payout_batches, visible_clause
-from approvals.access.rules import _states_tagged
+from approvals.access.roles import ROLES
 from approvals.claims.models import Claim
 from approvals.extensions import db
-from approvals.organisations.models import ROLES, User
+from approvals.organisations.models import User
 from tests.access.conftest import ACTORS, Placed, engines
 
 # Who sees which claim, said plainly: the table the compiled rules must reproduce.
@@ -54,14 +54,14 @@ def test_every_role_has_exactly_one_rule():
 def test_draft_is_the_one_state_hidden_from_reviewers(seeded):
     with seeded.app_context():
         for engine in engines(seeded):
-            assert _states_tagged(engine.spec, "unsubmitted") == ("draft",)
+            assert engine.spec.states_tagged("unsubmitted") == ("draft",)
 
 
 @pytest.mark.parametrize("principal", sorted(ACTORS))
 def test_visible_clause_selects_what_can_view_admits(seeded, actors, every_state, principal):
     with seeded.app_context():
         actor = db.session.get(User, actors[principal])
-        by_sql = set(db.session.scalars(db.select(Claim.id).where(visible_clause(actor))))
+        by_sql = set(db.session.scalars(db.select(Claim.id).where(visible_clause(actor, Claim))))
         by_python = {c.id for c in db.session.scalars(db.select(Claim)) if can_view(actor, c)}
     expected = {c.id for c in every_state if SEES[principal](c)}
     assert by_sql == by_python == expected

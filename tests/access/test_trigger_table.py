@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from approvals.access import can_fire
+from approvals.access.roles import ROLE_LABELS
 from approvals.claims.models import Claim
 from approvals.extensions import db
-from approvals.organisations.models import ROLE_LABELS, User
+from approvals.organisations.models import User
 from tests.access.conftest import ACTORS, engines
 
 # The moves bound to the actor's own claims, and why another's is refused: an enterprise

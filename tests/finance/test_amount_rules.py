@@ -120,18 +120,3 @@ def test_reviewer_cannot_approve_above_the_rules_maximum(api):
     assert res.status_code == 422
     res = reviewer.fire(cid, "dept_approve", approved_amount="200000.00", comment="同意")
     assert res.status_code == 200, res.json
-
-
-def test_form_preview_shows_the_computation_or_what_to_fix(seeded):
-    from approvals.extensions import db
-    from approvals.policies.amount_rules import preview
-    from approvals.policies.models import Policy
-
-    with seeded.app_context():
-        policy = db.session.scalar(db.select(Policy).filter_by(code="KJJ-LOAN"))
-        computed, errors = preview(
-            policy, {"principal": "2,000,000", "annual_rate": "5", "months": "12"}
-        )
-        assert errors == {} and computed.maximum == Decimal("50000.00")
-        computed, errors = preview(policy, {"principal": "", "annual_rate": "5", "months": "12"})
-        assert computed is None and errors["principal"].startswith("贷款本金（元）：")

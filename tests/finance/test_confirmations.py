@@ -75,13 +75,13 @@ def test_starting_a_recovery_is_confirmed_first(seeded, claims, finance):
     with seeded.app_context():
         version = db.session.get(Claim, cid).version
     form = {"amount": "300", "reason": "迁出本市", "version": version}
-    res = finance.post(f"/finance/recoveries/{cid}/start", form)
+    res = finance.post(f"/finance/recoveries/{cid}/put_in_recovery", form)
     page = text(res)
     assert res.status_code == 200 and "启动追回" in page
     assert 'id="confirm-total">300.00' in page and "已拨付 1,000.00 元" in page
     assert _payees(seeded, [cid])[0] in page and "迁出本市" in page
     assert _state(seeded, cid) == "disbursed"
-    res = finance.post(f"/finance/recoveries/{cid}/start", form | {"confirmed": "1"})
+    res = finance.post(f"/finance/recoveries/{cid}/put_in_recovery", form | {"confirmed": "1"})
     assert res.status_code == 302 and _state(seeded, cid) == "in_recovery"
 
 
@@ -90,7 +90,7 @@ def test_a_recovery_beyond_what_was_paid_is_refused_on_the_confirmation(seeded, 
     with seeded.app_context():
         version = db.session.get(Claim, cid).version
     form = {"amount": "1000.01", "reason": "迁出本市", "version": version}
-    res = finance.post(f"/finance/recoveries/{cid}/start", form)
+    res = finance.post(f"/finance/recoveries/{cid}/put_in_recovery", form)
     assert res.status_code == 302
     assert "追回金额不能超过已拨付金额 1,000.00 元" in text(finance.get(res.location))
 
@@ -200,7 +200,7 @@ def test_the_finance_claim_page_shows_the_policy_budget(seeded, claims, finance)
     assert "1,000.00" in page and 'id="claim-budget"' not in page  # finance's view only
 
 
-def test_the_claim_page_sends_a_batched_payout_and_a_recovery_to_their_pages(
+def test_the_claim_page_sends_a_batched_payout_to_its_batch_and_confirms_a_recovery_first(
     seeded, claims, finance
 ):
     [in_batch] = claims(1, to="approved")
@@ -210,6 +210,8 @@ def test_the_claim_page_sends_a_batched_payout_and_a_recovery_to_their_pages(
     page = text(finance.get(f"/claims/{in_batch}"))
     assert 'name="trigger" value="disburse"' not in page
     assert f'href="/finance/batches/{batch_id}"' in page and "在批次中确认拨付" in page
+    # A recovery is started on the claim page itself, through its confirmation step (the
+    # walk of tests/claims/test_recovery_from_claim_page.py takes it to the end).
     page = text(finance.get(f"/claims/{paid}"))
-    assert 'name="trigger" value="put_in_recovery"' not in page
-    assert 'href="/finance/recoveries"' in page
+    assert 'name="trigger" value="put_in_recovery"' in page
+    assert 'name="recovery_amount"' in page and "确认后才办理" in page

@@ -73,7 +73,7 @@ def test_recovery_through_the_page(seeded, claims):
 
         version = db.session.get(Claim, cid).version
     client.post(
-        f"/finance/recoveries/{cid}/start",
+        f"/finance/recoveries/{cid}/put_in_recovery",
         data={"amount": "300", "reason": "迁出本市", "version": version, "confirmed": "1"},
     )
     page = client.get("/finance/recoveries").get_data(as_text=True)

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from approvals.web.security import file_name
+from approvals.downloads import file_name
 from tests.conftest import PDF_BYTES, PNG_BYTES
 from tests.web.conftest import text
 

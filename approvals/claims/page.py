@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.claims.decision import confirmed_first, decision_form, ending, needed_by, offer
 from approvals.claims.duplicates import rivals_shown_to
 from approvals.claims.forms import (
     AttachmentForm,
@@ -14,14 +15,10 @@ from approvals.claims.forms import (
     options,
 )
 from approvals.claims.services import is_editable
-from approvals.errors import DomainError
-from approvals.finance.claim_panel import finance_panel
-from approvals.notices.queries import notices_for
+from approvals.claims.tagged import is_tagged
 from approvals.organisations.profile import payee_view
 from approvals.policies.amount_rules import describe, input_fields, maximum_for
 from approvals.policies.vocabulary import EVIDENCE_KINDS
-from approvals.web.decision import decision_form, needed_by
-from approvals.workflow.runtime import available_transitions
 
 
 def kind_choices(policy) -> list:
@@ -48,31 +45,12 @@ def amount_context(policy, stored: dict | None = None) -> dict:
     }
 
 
-def with_errors(form, exc: DomainError):
-    """Show a domain error's field messages on the form; the rest as flashes."""
-    shown = False
-    for name, message in exc.fields.items():
-        if name in form and name not in ("csrf_token", "version", "trigger"):
-            form[name].errors = [*form[name].errors, _(message)]
-            shown = True
-        else:
-            flash(_(message), "error")
-            shown = True
-    if not shown:
-        flash(_(exc.message), "error")
-    return form
-
-
 def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None):
     """Render the claim page; a form passed in (with its errors) replaces the blank one."""
     editable = is_editable(claim) and current_user.role == "enterprise"
-    money = finance_panel(current_user, claim)
-    actions, elsewhere = [], []
-    for transition in available_transitions(current_user, claim):
-        where = money.elsewhere(transition.trigger) if money else None
-        # Recovery and a batch's payout are done on finance pages that confirm first.
-        (elsewhere.append((transition, where)) if where else actions.append(transition))
-    decision = decision_form(claim, actions, decision)  # one form for every offered move
+    offered = offer(current_user, claim)
+    moves = offered.here
+    decision = decision_form(claim, moves, decision)  # one form for every offered move
     if editable and edit is None:
         edit = ClaimForm(
             formdata=None,
@@ -89,16 +67,17 @@ def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=N
         editable=editable,
         edit=edit,
         upload=upload,
-        actions=actions,
+        actions=moves,
         decision=decision,
-        needs=needed_by(actions),
+        needs=needed_by(moves),
+        ending=ending(claim, moves),
+        confirming=confirmed_first(moves),
         group_claims=rivals_shown_to(current_user, claim),
         missing=[k for k in claim.policy.required_evidence if k not in present],
-        notices=notices_for(claim.id),
         supplement=_last_return(claim),
         maximum=maximum_for(claim),
-        money=money,
-        elsewhere=elsewhere,
+        **offered.panels,
+        elsewhere=offered.elsewhere,
         payee=payee_view(current_user, claim),
         **amount_context(claim.policy, claim.amount_inputs),
     )
@@ -107,6 +86,6 @@ def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=N
 
 def _last_return(claim):
     """The latest request for more material, shown while the claim is back with the enterprise."""
-    if claim.state != "returned":
+    if not is_tagged(claim, "awaiting_supplement"):
         return None
-    return next((e for e in reversed(claim.events) if e.to_state == "returned"), None)
+    return next((e for e in reversed(claim.events) if e.to_state == claim.state), None)
