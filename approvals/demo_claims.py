@@ -186,8 +186,8 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
     actor = _actor(action, claim, enterprise, users)
     fields = {k: v for k, v in step.items() if k not in ("day", "at", "do")}
     version = claim.version
-    # A recovery move goes through its service, which writes the notice's text from the
-    # amounts, like the 资金追回 page; the workflow file says which moves those are.
+    # A recovery move goes through its service, as from the 资金追回 page (it asks for the
+    # reason); the workflow file's effects say which moves those are.
     move = recovery.move_named(claim, action)
     if move is not None:
         recovery.take(actor, claim_id, move[1], version=version, now=at, **fields)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from approvals.finance import ledger, recovery
+from approvals.finance.models import RECOVERED, WRITTEN_OFF
 
 
 def _reserve(step) -> None:
@@ -25,18 +26,22 @@ def _release(step) -> None:
     ledger.release_held(step.subject, step.event, f"{step.transition.label.zh}，释放占用")
 
 
+# The recovery effects give their case's figures to the move's notice (`Step.notice_facts`).
 def _open_recovery(step) -> None:
-    recovery.open_case(step.subject, step.event, Decimal(step.event.payload["recovery_amount"]))
+    amount = Decimal(step.event.payload["recovery_amount"])
+    step.notice_facts.update(recovery.open_case(step.subject, step.event, amount))
 
 
 def _repay(step) -> None:
-    recovery.record_repayment(
-        step.subject, step.event, Decimal(step.event.payload["repayment_amount"])
-    )
+    amount = Decimal(step.event.payload["repayment_amount"])
+    step.notice_facts.update(recovery.record_repayment(step.subject, step.event, amount))
 
 
 def _closed(outcome: str):
-    return lambda step: recovery.close_case(step.subject, step.event, outcome)
+    def close(step) -> None:
+        step.notice_facts.update(recovery.close_case(step.subject, step.event, outcome))
+
+    return close
 
 
 EFFECTS = {
@@ -45,8 +50,8 @@ EFFECTS = {
     "budget.release": _release,
     "recovery.open": _open_recovery,
     "recovery.repay": _repay,
-    "recovery.recovered": _closed("recovered"),
-    "recovery.written_off": _closed("written_off"),
+    "recovery.recovered": _closed(RECOVERED),
+    "recovery.written_off": _closed(WRITTEN_OFF),
 }
 # Markers the pages read: offered for several claims at once on the queue (`bulk`), paid
 # through a payout batch when the claim is in one (`batch_only`), taken only after a

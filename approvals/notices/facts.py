@@ -6,23 +6,25 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 
+from approvals.i18n import N_
+
 # Notice kinds, with the short Chinese name shown on claim pages (the printed title of a
 # notification is longer: see `notice_title`).
 KIND_TITLES: dict[str, str] = {
-    "receipt": "受理回执",
-    "withdrawal": "撤回确认书",
-    "supplement": "补正通知书",
-    "recognition": "认定表",
-    "rejection": "不予支持通知书",
-    "finance_opinion": "复核意见书",
-    "send_back": "退回意见书",
-    "approval": "审定意见书",
-    "payout": "拨付通知书",
+    "receipt": N_("受理回执"),
+    "withdrawal": N_("撤回确认书"),
+    "supplement": N_("补正通知书"),
+    "recognition": N_("认定表"),
+    "rejection": N_("不予支持通知书"),
+    "finance_opinion": N_("复核意见书"),
+    "send_back": N_("退回意见书"),
+    "approval": N_("审定意见书"),
+    "payout": N_("拨付通知书"),
     "recovery": "追回通知书",
     "repayment": "还款确认书",
     "recovery_closed": "追回结案通知书",
     "write_off": "核销通知书",
-    "lapse": "逾期未补正通知书",
+    "lapse": N_("逾期未补正通知书"),
 }
 
 
@@ -104,6 +106,12 @@ class NoticeFacts:
     supplement_due: date | None = None  # 补正期限
     supplement_days: int | None = None  # working days given
     supplement_due_provisional: bool = False  # the year's calendar is not official yet
+    # A recovery case as its ledger stood after the move (Recovery row, read under its lock):
+    recovery_due: Decimal | None = None  # 应追回金额
+    repayment: Decimal | None = None  # 本次还款金额
+    repaid_total: Decimal | None = None  # 累计还款金额
+    outstanding: Decimal | None = None  # 尚欠金额
+    written_off: Decimal | None = None  # 核销金额
 
     @property
     def title(self) -> str:
@@ -125,7 +133,17 @@ def notice_title(facts: NoticeFacts) -> str:
     return KIND_TITLES[facts.kind]
 
 
-_DECIMALS = ("requested_amount", "approved_amount", "paid_amount", "reduction")
+_DECIMALS = (
+    "requested_amount",
+    "approved_amount",
+    "paid_amount",
+    "reduction",
+    "recovery_due",
+    "repayment",
+    "repaid_total",
+    "outstanding",
+    "written_off",
+)
 _DATETIMES = ("issued_at", "submitted_at")
 
 

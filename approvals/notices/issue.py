@@ -135,8 +135,12 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
     return values
 
 
-def issue(claim, event, kind: str, issuer: Department) -> Notice:
-    """Create the notice for `event`; the caller's transaction commits or discards it."""
+def issue(claim, event, kind: str, issuer: Department, effect_facts: dict | None = None) -> Notice:
+    """Create the notice for `event`; the caller's transaction commits or discards it.
+
+    `effect_facts` are what the move's effects recorded for its notice (e.g. a recovery's
+    amounts from its ledger row), named as `NoticeFacts` fields; they win over the path's.
+    """
     year = event.at.astimezone(LOCAL).year
     seq = next_seq(issuer.id, year)
     code = new_verification_code()
@@ -159,7 +163,7 @@ def issue(claim, event, kind: str, issuer: Department) -> Notice:
         payment_reference=claim.payment_reference if kind == "payout" else None,
         verification_code=code,
         verify_url=verify_url(code),
-        **_path_facts(claim, event, kind, issuer),
+        **(_path_facts(claim, event, kind, issuer) | (effect_facts or {})),
     )
     # Imported here: WeasyPrint is heavy, and commands that issue no notice need not load it.
     from approvals.notices.render import render_notice
@@ -186,7 +190,8 @@ def issue(claim, event, kind: str, issuer: Department) -> Notice:
 
 def issue_for_step(step) -> Notice:
     """The `notice.issue` effect: the move's notice, in the name of the acting official's
-    department, or of the clause's department when the enterprise or the system acts."""
+    department, or of the clause's department when the enterprise or the system acts. The
+    facts the effects gave (`Step.notice_facts`) go into it whichever door the move came by."""
     claim = step.subject
     issuer = step.actor.department or claim.policy.department
-    return issue(claim, step.event, step.transition.notice, issuer)
+    return issue(claim, step.event, step.transition.notice, issuer, step.notice_facts)

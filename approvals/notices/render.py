@@ -249,9 +249,15 @@ def notice_context(facts: NoticeFacts) -> dict:
         ),
         "created": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "requested": amount(facts.requested_amount),
-        "approved": None if facts.approved_amount is None else amount(facts.approved_amount),
-        "paid": None if facts.paid_amount is None else amount(facts.paid_amount),
-        "reduction": None if facts.reduction is None else amount(facts.reduction),
+        "approved": optional_amount(facts.approved_amount),
+        "paid": optional_amount(facts.paid_amount),
+        "reduction": optional_amount(facts.reduction),
+        # a recovery case's figures; None where the notice's facts do not record them
+        "recovery_due": optional_amount(facts.recovery_due),
+        "repayment": optional_amount(facts.repayment),
+        "repaid_total": optional_amount(facts.repaid_total),
+        "outstanding": optional_amount(facts.outstanding),
+        "written_off": optional_amount(facts.written_off),
         "supplement_due": chinese_date(facts.supplement_due) if facts.supplement_due else None,
         "comment_lines": [line.strip() for line in comment.splitlines() if line.strip()],
         "qr_uri": qr_data_uri(facts.verify_url),
@@ -266,6 +272,11 @@ def chinese_date(day) -> str:
 
 def amount(value: Decimal) -> Amount:
     return Amount(figures=f"{value:,.2f} 元", capital=to_capital_yuan(value))
+
+
+def optional_amount(value: Decimal | None) -> Amount | None:
+    """An amount the facts may not record: None prints nothing, zero prints 0.00 元."""
+    return None if value is None else amount(value)
 
 
 def pdf_identifier(facts: NoticeFacts) -> bytes:

@@ -19,13 +19,14 @@ from approvals.clock import LOCAL, current_time
 from approvals.db import transaction
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.workflow import fields as transition_fields
 from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
 from approvals.workflow.guards import GuardContext
 from approvals.workflow.registry import CATALOG, Catalog, engine_for
 from approvals.workflow.spec import TransitionSpec
 
-NOT_VISIBLE = "申报不存在或无权查看"
+NOT_VISIBLE = N_("申报不存在或无权查看")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Step:
     today: object
     event: object = None  # set once the audit event is written
     facts: dict = field(default_factory=dict)  # what the fields' appliers add to the payload
+    notice_facts: dict = field(default_factory=dict)  # what the effects add to the notice
 
 
 class stale_guard:

@@ -44,7 +44,14 @@ def test_partial_repayments_then_recovered(seeded, claims):
         notice = db.session.scalars(
             select(Notice).filter_by(claim_id=cid, kind="repayment")
         ).first()
-        assert "尚欠金额：3,500.00 元" in notice.facts["comment"]
+        # the notice's figures are the case's after the repayment; the opinion is empty
+        facts = notice.facts
+        assert (facts["repayment"], facts["repaid_total"], facts["outstanding"]) == (
+            "2500.00",
+            "2500.00",
+            "3500.00",
+        )
+        assert facts["comment"] is None
     assert budget_of(seeded, "JMJ-PLAN").recovered == Decimal("6000.00")
     reconciles(seeded)
 
@@ -57,7 +64,9 @@ def test_unrecoverable_rest_is_written_off(seeded, claims):
         recovery.repay(f, cid, "1000.00", version=_version(cid))
         claim = recovery.write_off(f, cid, "企业已注销，无财产可供执行", version=_version(cid))
         assert claim.state == "written_off"
-        assert "核销金额：4,000.00 元" in claim.events[-1].comment
+        assert claim.events[-1].comment == "企业已注销，无财产可供执行"
+        notice = db.session.scalars(select(Notice).filter_by(claim_id=cid, kind="write_off")).one()
+        assert notice.facts["written_off"] == "4000.00"
         assert recovery.recovery_for(cid).outcome == "written_off"
     reconciles(seeded)
 

@@ -20,7 +20,9 @@ LEFT, RIGHT = 28.0, 184.0  # the 156 mm text block
 BLOCK_BOTTOM = 262.0  # 37 + 225 mm
 DATE_CHARS = set("0123456789年月日")
 # What each kind carries at its fullest: the payout of a scaled claim paid after the
-# government's approval, a receipt of five files, a supplement with its deadline.
+# government's approval, a receipt of five files, a supplement with its deadline, the
+# recovery notices with every figure of their case.
+DUE, REPAID, LEFT_OWED = Decimal("100005.50"), Decimal("60004.95"), Decimal("40000.55")
 FULLEST = {
     "payout": {
         "via_government": True,
@@ -41,6 +43,15 @@ FULLEST = {
     "supplement": {"supplement_due": date(2027, 1, 15), "supplement_days": 10},
     "lapse": {"supplement_due": date(2027, 1, 15)},
     "finance_opinion": {"cc": ("示范市经济贸易局", "示范市人民政府办公室")},
+    "recovery": {"recovery_due": DUE},
+    "repayment": {
+        "recovery_due": DUE,
+        "repayment": Decimal("30002.45"),
+        "repaid_total": REPAID,
+        "outstanding": LEFT_OWED,
+    },
+    "recovery_closed": {"recovery_due": DUE, "repaid_total": DUE},
+    "write_off": {"recovery_due": DUE, "repaid_total": REPAID, "written_off": LEFT_OWED},
 }
 LETTERS = sorted(kind for kind in KIND_TITLES if make_facts(kind).letter)
 DOCUMENTS = sorted(kind for kind in KIND_TITLES if not make_facts(kind).letter)

@@ -1,6 +1,6 @@
 """Notices say only what is true: every notice of every path of the claim workflow, driven
 through the services, is checked against a table of what it must and must not say.
-Adding a path to workflows/enterprise_claim.toml without its wording fails the suite."""
+Adding a path to workflows/enterprise_claim/v1.toml without its wording fails the suite."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from approvals.workflow import runtime
 from tests.conftest import PDF_BYTES
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "enterprise_claim.toml"
+WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "enterprise_claim" / "v1.toml"
 BASIS = "根据《关于推进工业提升发展的若干政策意见（试行）》（市委发〔2026〕40号）"
 GOVERNMENT = ("市政府审定", "报请")
 REVIEWERS = {"JMJ-PLAN": "reviewer_jmj", "JMJ-INFRA": "reviewer_jmj"}
@@ -123,12 +123,15 @@ VIA_GOVERNMENT = [
 RECOVERY = [
     step(
         "finance", "put_in_recovery", "disbursed", "in_recovery", "recovery",
-        must=("示范市财政局关于追回", "退回我局指定账户", "企业迁出本市"),
+        must=("示范市财政局关于追回", "退回我局指定账户", "追回原因：企业迁出本市",
+              "应追回金额60,000.00元人民币陆万元整"),
         recovery_amount="60000.00", comment="企业迁出本市",
     ),
     step(
         "finance", "record_repayment", "in_recovery", "in_recovery", "repayment",
-        must=("还款确认书", "还款已收到"), repayment_amount="60000.00",
+        must=("还款确认书", "还款已收到", "本次还款金额60,000.00元人民币陆万元整",
+              "尚欠金额0.00元人民币零元整", "应追回资金已全部退回"),
+        must_not=("尚有欠款", "备注"), repayment_amount="60000.00",
     ),
 ]  # fmt: skip
 
@@ -217,7 +220,7 @@ PATHS: dict[str, tuple[str, list[Step]]] = {
         *DIRECT, *RECOVERY,
         step(
             "finance", "close_recovery", "in_recovery", "recovered", "recovery_closed",
-            must=("追回结案的通知", "已全部退回"),
+            must=("追回结案的通知", "已全部退回", "累计还款金额60,000.00元人民币陆万元整"),
         ),
     ]),
     "recovery written off": ("JMJ-PLAN", [
@@ -226,7 +229,9 @@ PATHS: dict[str, tuple[str, list[Step]]] = {
         Step("finance", "record_repayment", {"repayment_amount": "10000.00"}),
         step(
             "finance", "write_off", "in_recovery", "written_off", "write_off",
-            must=("关于核销", "未追回资金的通知", "予以核销"), comment="企业已注销",
+            must=("关于核销", "未追回资金的通知", "予以核销", "核销原因：企业已注销",
+                  "累计还款金额10,000.00元人民币壹万元整", "核销金额50,000.00元人民币伍万元整"),
+            comment="企业已注销",
         ),
     ]),
 }  # fmt: skip
