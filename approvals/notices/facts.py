@@ -20,16 +20,16 @@ KIND_TITLES: dict[str, str] = {
     "send_back": N_("退回意见书"),
     "approval": N_("审定意见书"),
     "payout": N_("拨付通知书"),
-    "recovery": "追回通知书",
-    "repayment": "还款确认书",
-    "recovery_closed": "追回结案通知书",
-    "write_off": "核销通知书",
+    "recovery": N_("追回通知书"),
+    "repayment": N_("还款确认书"),
+    "recovery_closed": N_("追回结案通知书"),
+    "write_off": N_("核销通知书"),
     "lapse": N_("逾期未补正通知书"),
 }
 
 
 # Titles of every issued document: the notices of transitions and the batch list.
-DOCUMENT_TITLES: dict[str, str] = {**KIND_TITLES, "batch_list": "拨付批次清单"}
+DOCUMENT_TITLES: dict[str, str] = {**KIND_TITLES, "batch_list": N_("拨付批次清单")}
 
 # Notifications are titled 发文机关 + 关于 + 事由 + 的通知 (GB/T 9704, 党政机关公文处理
 # 工作条例); receipts, confirmations, opinions and forms keep their form title.

@@ -16,7 +16,7 @@ from approvals.i18n import LANGUAGES, N_, label, lang
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
-from approvals.workflow.registry import engine_for, workflows
+from approvals.workflow.registry import catalog, engine_for, workflows
 
 # The queue a claim's state sits in says who acts next (workflow data, not code).
 NEXT_STEP = {
@@ -102,6 +102,19 @@ def policy_title(policy) -> str:
     return policy.title_en or policy.title_zh if lang() == "en" else policy.title_zh
 
 
+def event_fields(event) -> list[tuple[str, str]]:
+    """What a move recorded of its declared fields, labelled as the claim page asked for
+    them: amounts in yuan with separators, the rest as given (the opinion has its own line)."""
+    declared = catalog(current_app).fields
+    shown = []
+    for name, value in (event.payload or {}).items():
+        field = declared.get(name)
+        if field is None or value in (None, ""):
+            continue
+        shown.append((label(field.label), money(value) if field.widget == "amount" else str(value)))
+    return shown
+
+
 @bp.app_context_processor
 def template_helpers() -> dict:
     return {
@@ -112,6 +125,7 @@ def template_helpers() -> dict:
         "label": label,
         "next_step": next_step,
         "trigger_label": trigger_label,
+        "event_fields": event_fields,
         "is_overdue": is_overdue,
         "supplement_deadline": deadline_of,  # 补正期限 with the working days left
         "dept_name": dept_name,
