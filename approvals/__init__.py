@@ -68,9 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from approvals import db as db_setup
     from approvals.extensions import babel, csrf, db, limiter, login_manager, migrate
     from approvals.web.i18n import select_locale
 
+    db_setup.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

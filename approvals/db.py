@@ -55,13 +55,18 @@ class Base(DeclarativeBase):
     )
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
     """SQLite checks foreign keys only when asked, per connection: ask on every one."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def init_app(app) -> None:
+    """Foreign keys on every SQLite connection; a process-wide listener, installed once."""
+    if not event.contains(Engine, "connect", _sqlite_foreign_keys):
+        event.listen(Engine, "connect", _sqlite_foreign_keys)
 
 
 def utcnow() -> datetime:

@@ -6,13 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Importing registers the listeners: the ORM guard, the triggers of create_all(), and
-    # the sealing of new links at flush.
-    from approvals.audit import append_only, chain  # noqa: F401
+    from approvals.audit import append_only, chain
     from approvals.audit.check import notice_breaks
     from approvals.audit.cli import check_audit
     from approvals.notices.verification import RECORD_CHECKS
 
+    append_only.install()  # the ORM guard and the triggers of create_all()
+    chain.install()  # the sealing of new links at flush
     app.cli.add_command(check_audit)
     # The public verification page calls a file genuine only when its record holds.
     app.extensions.setdefault(RECORD_CHECKS, []).append(notice_breaks)

@@ -108,14 +108,9 @@ def _after_create(table, connection, **kw) -> None:
     create_triggers(connection, (table.name,))
 
 
-for _model in APPEND_ONLY_MODELS:
-    event.listen(_model.__table__, "after_create", _after_create)
-
-
 # The ORM guard --------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "before_flush")
 def _refuse_changes(session: Session, flush_context, instances) -> None:
     for row in session.deleted:
         if isinstance(row, APPEND_ONLY_MODELS):
@@ -129,9 +124,19 @@ def _refuse_changes(session: Session, flush_context, instances) -> None:
             )
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state) -> None:
     mapper = state.bind_mapper
     if (state.is_update or state.is_delete) and mapper and mapper.class_ in APPEND_ONLY_MODELS:
         table = mapper.class_.__tablename__
         raise AppendOnlyViolation(f"{table} are append-only: bulk change refused")
+
+
+def install() -> None:
+    """The triggers with every create_all() of these tables, and the ORM guard on every
+    session. Listeners are process-wide: installed once, by approvals.audit.init_app."""
+    for model in APPEND_ONLY_MODELS:
+        if not event.contains(model.__table__, "after_create", _after_create):
+            event.listen(model.__table__, "after_create", _after_create)
+    if not event.contains(Session, "before_flush", _refuse_changes):
+        event.listen(Session, "before_flush", _refuse_changes)
+        event.listen(Session, "do_orm_execute", _refuse_bulk_changes)

@@ -164,7 +164,6 @@ def _seal(session: Session, row, heads: dict) -> None:
     heads[key] = row.hash
 
 
-@event.listens_for(Session, "before_flush")
 def _seal_new_links(session: Session, flush_context, instances) -> None:
     # Every new link is sealed here, whatever hash its writer may have set.
     new = [row for row in session.new if isinstance(row, ClaimEvent | Notice | LedgerEntry)]
@@ -173,3 +172,9 @@ def _seal_new_links(session: Session, flush_context, instances) -> None:
     heads: dict = {}  # links of this flush that follow one another
     for row in sorted(new, key=lambda row: inspect(row).insert_order):
         _seal(session, row, heads)
+
+
+def install() -> None:
+    """Seal new links at every flush; installed once, by approvals.audit.init_app."""
+    if not event.contains(Session, "before_flush", _seal_new_links):
+        event.listen(Session, "before_flush", _seal_new_links)
