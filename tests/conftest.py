@@ -5,14 +5,17 @@ from __future__ import annotations
 import tomllib
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
 
 from approvals import create_app
 from approvals.cli import DEMO_FILE
 from approvals.extensions import db
-from tests.postgres import TestDatabase
+from tests.postgres import TestDatabase, rolled_back, truncate_all
+
+if TYPE_CHECKING:
+    from tests.factories import ClaimRef
 
 DEMO = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
 PASSWORD = DEMO["password"]
@@ -48,20 +51,15 @@ def postgres_empty(postgres_server):
 
 
 @pytest.fixture(scope="session")
-def postgres(postgres_server):
+def postgres(postgres_server, tmp_path_factory):
+    """The session's database, its tables made once: each test then leaves it as it found
+    it (the `app` fixture)."""
     url = postgres_server.create("suite")
-    app = create_app(base_config(_session_tmp(), url))
+    app = create_app(base_config(tmp_path_factory.mktemp("suite"), url))
     with app.app_context():
         db.create_all()
         db.engine.dispose()
     return url
-
-
-def _session_tmp():
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp(prefix="approvals-test-"))
 
 
 @pytest.fixture(
@@ -73,25 +71,28 @@ def backend(request):
 
 @pytest.fixture
 def app(request, backend, tmp_path):
+    """A new app per test. On SQLite, a new database file. On PostgreSQL, the session's
+    database, the test inside one transaction rolled back at its end (tests/postgres.py
+    `rolled_back`); a test marked `committed` (threads, a connection of its own) commits
+    for real, and every table is emptied after it."""
     if backend == "postgresql":
         url = request.getfixturevalue("postgres")
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
     app = create_app(base_config(tmp_path, url))
-    with app.app_context():
-        if backend == "sqlite":
+    if backend == "sqlite":
+        with app.app_context():
             db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if backend == "postgresql":
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                # The record refuses TRUNCATE (approvals/audit/append_only.py): bypass its
-                # triggers in this transaction only, as a DBA would.
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    elif request.node.get_closest_marker("committed"):
+        yield app
+        truncate_all(app)
+    else:
+        with rolled_back(app):
+            yield app
 
 
 @pytest.fixture
@@ -170,6 +171,22 @@ def make_enterprise(seeded):
             db.session.add_all([enterprise, user])
             db.session.commit()
             return user.username
+
+    return make
+
+
+@pytest.fixture
+def make_claim(seeded):
+    """make_claim(state="finance_review", **overrides) → ClaimRef(id, number, version, state):
+    a claim put straight into `state`, its rows written directly, for a test that needs a
+    claim somewhere in the workflow and not the journey there (tests/factories.py says
+    what is written and what is not). Overrides: `policy` (a code), `enterprise` (a
+    username), and Claim columns (requested_amount="5000.00", approved_amount=…)."""
+    from tests.factories import build_claim  # when used: it imports half the application
+
+    def make(state: str = "draft", **overrides) -> ClaimRef:
+        with seeded.app_context():
+            return build_claim(state, **overrides)
 
     return make
 

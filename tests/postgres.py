@@ -1,8 +1,12 @@
-"""A PostgreSQL server for the tests: the one that answers, or a throwaway cluster.
+"""A PostgreSQL server for the tests, and the two ways a test leaves its database clean.
 
-Order: TEST_DATABASE_URL; the local server on 127.0.0.1:5432 (trust auth, as on our
+Server: TEST_DATABASE_URL; the local server on 127.0.0.1:5432 (trust auth, as on our
 machines and CI); else a cluster started from the installed binaries in a temporary
 folder, stopped and removed when the tests end.
+
+Clean: a test runs inside one transaction that is rolled back (`rolled_back`), unless it
+is marked `committed` (threads, a second connection): then its tables are emptied after it
+(`truncate_all`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 
 import psycopg
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+
+from approvals.extensions import db
 
 LOCAL_CANDIDATES = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -129,3 +138,69 @@ class TestDatabase:
             pass
         if self.cluster is not None:
             self.cluster.stop()
+
+
+# Isolation of one test -----------------------------------------------------------------
+
+ONE_CONNECTION = (
+    "this PostgreSQL test runs on one connection inside one transaction that is rolled back"
+    " at its end, so {what}: mark the test @pytest.mark.committed"
+)
+
+
+def _same_thread(owner: int):
+    def check(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() != owner:
+            raise RuntimeError(ONE_CONNECTION.format(what="no other thread may use it"))
+
+    return check
+
+
+@contextmanager
+def rolled_back(app) -> Iterator[None]:
+    """Every session of `app` works on one connection, inside one transaction rolled back
+    at the end, so nothing the test did is ever committed and nothing needs cleaning.
+
+    Flask-SQLAlchemy looks each session's bind up in the app's engines, so the connection
+    takes the engine's place there; the sessions join its transaction with
+    join_transaction_mode="create_savepoint": `commit()` in the app (approvals.db
+    `transaction()`) releases a savepoint and `rollback()` rolls back to it, as the real
+    thing would, while the outer transaction stays open. Meanwhile `db.engine` is that
+    connection: `db.engine.begin()`/`connect()` do not work (a second connection would not
+    see the test's rows), nor may another thread use it; such tests are marked `committed`.
+    """
+    factory = db.session.session_factory
+    with app.app_context():
+        engines = db.engines  # the app's own mapping, read by every session's get_bind
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        event.listen(connection, "before_cursor_execute", _same_thread(threading.get_ident()))
+        engines[None] = connection
+    factory.kw["join_transaction_mode"] = "create_savepoint"
+    try:
+        yield
+    finally:
+        factory.kw.pop("join_transaction_mode", None)
+        with app.app_context():
+            db.session.remove()
+            engines[None] = engine
+            try:
+                if outer.is_active:
+                    outer.rollback()
+            finally:
+                connection.close()
+                engine.dispose()
+
+
+def truncate_all(app) -> None:
+    """Empty every table and restart its ids, after a test that committed for real."""
+    with app.app_context():
+        db.session.remove()
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            # The record refuses TRUNCATE (approvals/audit/append_only.py): bypass its
+            # triggers in this transaction only, as a DBA would.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()

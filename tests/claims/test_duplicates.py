@@ -1,6 +1,6 @@
 """One project, one claim: one live claim per policy and year, and one payout per exclusive
 group (就高不重复), through the API on both databases; the pages are in
-tests/web/test_duplicate_claims.py."""
+tests/claims/test_duplicate_claims.py."""
 
 from __future__ import annotations
 

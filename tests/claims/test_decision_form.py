@@ -16,7 +16,7 @@ from tests.web.conftest import text
 
 OFFICIALS = {"reviewer", "finance", "government"}
 # Operational steps that carry their own data instead of an opinion: the payment reference,
-# and the recovery's figures, which the recovery service writes into the notice itself.
+# and the recovery's figures, which the recovery notices print from the case's record.
 OPERATIONAL = {"disburse", "record_repayment", "close_recovery"}
 
 
@@ -94,7 +94,7 @@ def test_an_enterprise_gets_its_moves_without_an_opinion_box(web, api):
 
 
 def test_every_official_decision_requires_an_opinion():
-    spec = parse(REPO_ROOT / "workflows" / "enterprise_claim.toml")
+    spec = parse(REPO_ROOT / "workflows" / "enterprise_claim" / "v1.toml")
     for t in spec.transitions:
         if OFFICIALS & set(t.roles) and t.notice and t.trigger not in OPERATIONAL:
             assert "comment" in t.requires, f"{t.trigger} prints a notice without an opinion"
