@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, not_
+from sqlalchemy import ColumnElement, and_
 
 from approvals.access.roles import (
     EVERY_CLAIM,
@@ -19,7 +19,6 @@ from approvals.access.roles import (
     Scope,
 )
 from approvals.i18n import N_
-from approvals.workflow.registry import is_tagged, tagged_clause
 
 if TYPE_CHECKING:
     from approvals.claims.models import Claim
@@ -43,8 +42,9 @@ ALLOW = Decision(True)
 class Rule:
     role: str
     sees: Scope
-    # States carrying this tag in the claim's workflow stay hidden even within the scope.
-    except_states_tagged: str | None = None
+    # Only claims the enterprise has filed (submitted at least once): a draft, or a draft
+    # withdrawn before it was ever submitted, is the enterprise's alone.
+    filed_only: bool = False
     # Why this role may not move a claim outside its scope. None: the workflow's roles alone
     # decide (the city offices act on what reached them, the system on the claim it is given).
     outside_scope: str | None = None
@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "reviewer",
         sees=OWN_DEPARTMENT,
-        except_states_tagged="unsubmitted",
+        filed_only=True,
         outside_scope=N_("该申报不属于本部门初审"),
     ),
     Rule("finance", sees=REACHED_FINANCE, sees_payout_batches=True),
@@ -95,7 +95,7 @@ def can_view(actor: User, claim: Claim) -> bool:
     rule = rule_for(actor)
     if not rule.sees.holds(actor, claim):
         return False
-    return not (rule.except_states_tagged and is_tagged(claim, rule.except_states_tagged))
+    return not (rule.filed_only and claim.submitted_at is None)
 
 
 def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
@@ -104,8 +104,8 @@ def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
     the features may take their roles and rules from access."""
     rule = rule_for(actor)
     clause = rule.sees.clause(actor, model)
-    if rule.except_states_tagged:
-        clause = and_(clause, not_(tagged_clause(model, rule.except_states_tagged)))
+    if rule.filed_only:
+        clause = and_(clause, model.submitted_at.is_not(None))
     return clause
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from approvals.db import utcnow
 from approvals.extensions import db
 
 
@@ -22,6 +23,7 @@ class Placed:
     state: str
     reached_finance: bool
     reached_government: bool
+    filed: bool  # submitted at least once
 
 
 # Principal → role. Every role once, and for each role tied to an enterprise or department a
@@ -46,8 +48,12 @@ def engines(app):
     return list(app.extensions["approvals.workflows"].values())
 
 
+def _latest(app, workflow: str):
+    return max((e for e in engines(app) if e.spec.name == workflow), key=lambda e: e.spec.version)
+
+
 def _latest_version(app, workflow: str) -> int:
-    return max(e.spec.version for e in engines(app) if e.spec.name == workflow)
+    return _latest(app, workflow).spec.version
 
 
 @pytest.fixture
@@ -86,10 +92,13 @@ def place_claim(seeded):
         policy: str = "JMJ-PLAN",
         reached_finance: bool = False,
         reached_government: bool = False,
+        filed: bool | None = None,
     ) -> Placed:
         with seeded.app_context():
             owner = db.session.scalar(db.select(User).filter_by(username=enterprise))
             clause = db.session.scalar(db.select(Policy).filter_by(code=policy))
+            if filed is None:  # every state but the first is reached by a submission
+                filed = state != _latest(seeded, clause.workflow).spec.initial
             claim = Claim(
                 workflow=clause.workflow,
                 workflow_version=_latest_version(seeded, clause.workflow),
@@ -102,6 +111,7 @@ def place_claim(seeded):
                 state=state,
                 reached_finance=reached_finance,
                 reached_government=reached_government,
+                submitted_at=utcnow() if filed else None,
             )
             db.session.add(claim)
             db.session.commit()
@@ -113,6 +123,7 @@ def place_claim(seeded):
                 state,
                 reached_finance,
                 reached_government,
+                filed,
             )
 
     return place

@@ -19,8 +19,8 @@ from tests.access.conftest import ACTORS, Placed, engines
 SEES = {
     "ent_huadong": lambda c: c.enterprise == "ent_huadong",
     "ent_jiangnan": lambda c: c.enterprise == "ent_jiangnan",
-    "reviewer_jmj": lambda c: c.department == "JMJ" and c.state != "draft",
-    "reviewer_kjj": lambda c: c.department == "KJJ" and c.state != "draft",
+    "reviewer_jmj": lambda c: c.department == "JMJ" and c.filed,
+    "reviewer_kjj": lambda c: c.department == "KJJ" and c.filed,
     "finance": lambda c: c.reached_finance,
     "finance_kjj": lambda c: c.reached_finance,
     "gov": lambda c: c.reached_government,
@@ -30,19 +30,29 @@ SEES = {
 }
 # Whether a claim reached the city offices, in the combinations the data can hold.
 REACHED = ((False, False), (True, False), (True, True))
+ENTERPRISES, POLICIES = ("ent_huadong", "ent_jiangnan"), ("JMJ-PLAN", "KJJ-HITECH")
 
 
 @pytest.fixture
 def every_state(seeded, place_claim) -> list[Placed]:
     """A claim in every state of every loaded workflow, of two enterprises under clauses of
-    two departments, having reached none, one or both city offices."""
+    two departments, having reached none, one or both city offices; and a draft withdrawn
+    before it was ever submitted."""
     states = {s for engine in engines(seeded) for s in engine.spec.states}
-    return [
+    withdrawn_drafts = [
+        place_claim(state, enterprise=enterprise, policy=policy, filed=False)
+        for engine in engines(seeded)
+        for state in engine.spec.states_tagged("given_up")
+        for enterprise, policy in product(
+            ("ent_huadong", "ent_jiangnan"), ("JMJ-PLAN", "KJJ-HITECH")
+        )
+    ]
+    return withdrawn_drafts + [
         place_claim(
             state, enterprise=enterprise, policy=policy, reached_finance=f, reached_government=g
         )
         for state, enterprise, policy, (f, g) in product(
-            sorted(states), ("ent_huadong", "ent_jiangnan"), ("JMJ-PLAN", "KJJ-HITECH"), REACHED
+            sorted(states), ENTERPRISES, POLICIES, REACHED
         )
     ]
 
@@ -51,10 +61,15 @@ def test_every_role_has_exactly_one_rule():
     assert sorted(rule.role for rule in RULES) == sorted(ROLES)
 
 
-def test_draft_is_the_one_state_hidden_from_reviewers(seeded):
+def test_a_draft_withdrawn_before_it_was_submitted_stays_the_enterprises_alone(
+    seeded, actors, place_claim
+):
+    never_filed = place_claim("withdrawn", filed=False)
+    filed = place_claim("withdrawn", filed=True)
     with seeded.app_context():
-        for engine in engines(seeded):
-            assert engine.spec.states_tagged("unsubmitted") == ("draft",)
+        reviewer = db.session.get(User, actors["reviewer_jmj"])
+        assert not can_view(reviewer, db.session.get(Claim, never_filed.id))
+        assert can_view(reviewer, db.session.get(Claim, filed.id))
 
 
 @pytest.mark.parametrize("principal", sorted(ACTORS))
