@@ -77,7 +77,9 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
     year = utcnow().astimezone(LOCAL).year
     try:
         with transaction():
-            claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids))).all()
+            # In claim order: the items, their references and the scaling's extra fen follow it.
+            query = select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)
+            claims = db.session.scalars(query).all()
             refused = [c.number for c in claims if not is_tagged(c, "payable")]
             if len(claims) != len(ids) or refused:
                 raise Invalid("只能编入待拨付（已审定）的申报：" + "、".join(map(str, refused)))
