@@ -86,7 +86,7 @@ def close_case(claim, event, outcome: str) -> dict:
     recovery.outcome, recovery.closed_at = outcome, event.at
     figures = {"recovery_due": recovery.amount_due, "repaid_total": recovery.repaid}
     if outcome == WRITTEN_OFF:
-        figures["written_off"] = recovery.outstanding  # what is no longer pursued
+        figures["amount_written_off"] = recovery.outstanding  # what is no longer pursued
     return figures
 
 

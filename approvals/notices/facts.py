@@ -111,7 +111,7 @@ class NoticeFacts:
     repayment: Decimal | None = None  # 本次还款金额
     repaid_total: Decimal | None = None  # 累计还款金额
     outstanding: Decimal | None = None  # 尚欠金额
-    written_off: Decimal | None = None  # 核销金额
+    amount_written_off: Decimal | None = None  # 核销金额
 
     @property
     def title(self) -> str:
@@ -142,7 +142,7 @@ _DECIMALS = (
     "repayment",
     "repaid_total",
     "outstanding",
-    "written_off",
+    "amount_written_off",
 )
 _DATETIMES = ("issued_at", "submitted_at")
 

@@ -257,7 +257,7 @@ def notice_context(facts: NoticeFacts) -> dict:
         "repayment": optional_amount(facts.repayment),
         "repaid_total": optional_amount(facts.repaid_total),
         "outstanding": optional_amount(facts.outstanding),
-        "written_off": optional_amount(facts.written_off),
+        "amount_written_off": optional_amount(facts.amount_written_off),
         "supplement_due": chinese_date(facts.supplement_due) if facts.supplement_due else None,
         "comment_lines": [line.strip() for line in comment.splitlines() if line.strip()],
         "qr_uri": qr_data_uri(facts.verify_url),

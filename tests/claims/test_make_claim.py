@@ -10,7 +10,8 @@ from tests.web.conftest import text
 
 ACCOUNTS = ("ent_huadong", "ent_jiangnan", "reviewer_jmj", "reviewer_kjj", "finance", "gov")
 # state → who sees a JMJ claim of 华东精密机械 in it; admin sees every claim. The department
-# sees all but drafts; finance what reached its queue; the government what reached its
+# sees what was filed (the shortest way to `withdrawn` is from the draft, never filed);
+# finance what reached its queue; the government what reached its
 # own, which under JMJ-PLAN (no government approval) only government_review does, made
 # under JMJ-INFRA.
 ALL_BUT_OTHERS = {"ent_huadong", "reviewer_jmj"}
@@ -27,7 +28,7 @@ SEES = {
     "recovered": PAST_FINANCE,
     "written_off": PAST_FINANCE,
     "rejected": ALL_BUT_OTHERS,
-    "withdrawn": ALL_BUT_OTHERS,
+    "withdrawn": {"ent_huadong"},
     "lapsed": ALL_BUT_OTHERS,
 }
 

@@ -51,7 +51,7 @@ FULLEST = {
         "outstanding": LEFT_OWED,
     },
     "recovery_closed": {"recovery_due": DUE, "repaid_total": DUE},
-    "write_off": {"recovery_due": DUE, "repaid_total": REPAID, "written_off": LEFT_OWED},
+    "write_off": {"recovery_due": DUE, "repaid_total": REPAID, "amount_written_off": LEFT_OWED},
 }
 LETTERS = sorted(kind for kind in KIND_TITLES if make_facts(kind).letter)
 DOCUMENTS = sorted(kind for kind in KIND_TITLES if not make_facts(kind).letter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from approvals import limits
-from approvals.claims.forms import BatchForm, ClaimForm, DecisionForm
+from approvals.claims.forms import BatchForm, ClaimForm, decision_form_class
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.organisations.credit_code import make_credit_code
@@ -27,11 +27,21 @@ def _max(form_class, name: str) -> int:
         (SignUpForm, "username", User.__table__.c.username),
         (InviteForm, "display_name", User.__table__.c.display_name),
         (ClaimForm, "project_title", Claim.__table__.c.project_title),
-        (DecisionForm, "payment_reference", Claim.__table__.c.payment_reference),
     ],
 )
 def test_form_limits_are_the_column_lengths(form, field, column):
     assert _max(form, field) == column.type.length
+
+
+def test_the_decision_forms_limits_are_the_declared_fields_and_the_columns(app):
+    """The decision form is built from the field registry: its limits are the fields',
+    which are the columns' (the payment reference) and the opinion's."""
+    from approvals.workflow.registry import catalog
+
+    declared = catalog(app).fields
+    form = decision_form_class((declared["payment_reference"], declared["comment"]))
+    assert _max(form, "payment_reference") == Claim.__table__.c.payment_reference.type.length
+    assert _max(form, "comment") == limits.COMMENT
 
 
 def test_sign_up_with_a_company_name_longer_than_a_display_name_succeeds(web, seeded):

@@ -57,12 +57,13 @@ OTHER_VOCABULARIES = (
         "how a recovery case ended (Recovery.outcome)",
     ),
     (
-        (
-            "approvals/notices/addressing.py",
-            "approvals/notices/facts.py",
-            "approvals/notices/issue.py",
-        ),
+        ("approvals/notices/facts.py",),
         {"lapse", "write_off"},
+        "notice kinds (notices.kind), which a workflow's transitions name in `notice =`",
+    ),
+    (
+        ("approvals/notices/addressing.py", "approvals/notices/issue.py"),
+        {"lapse"},
         "notice kinds (notices.kind), which a workflow's transitions name in `notice =`",
     ),
     (
