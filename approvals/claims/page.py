@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from approvals.access import can_edit
 from approvals.claims.decision import confirmed_first, decision_form, ending, needed_by, offer
 from approvals.claims.duplicates import rivals_shown_to
 from approvals.claims.forms import (
@@ -47,7 +48,7 @@ def amount_context(policy, stored: dict | None = None) -> dict:
 
 def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None):
     """Render the claim page; a form passed in (with its errors) replaces the blank one."""
-    editable = is_editable(claim) and current_user.role == "enterprise"
+    editable = is_editable(claim) and bool(can_edit(current_user, claim))
     offered = offer(current_user, claim)
     moves = offered.here
     decision = decision_form(claim, moves, decision)  # one form for every offered move

@@ -91,9 +91,9 @@ def queue_states(actor: User) -> list[str]:
 
 
 def _queue_clauses(actor: User, policy: str | None) -> list:
+    # What the actor may see (a department its own claims, the city offices what reached
+    # them) in the states that wait for its office.
     clauses = [visible_clause(actor, Claim), Claim.state.in_(queue_states(actor))]
-    if actor.role == "reviewer":  # a department sees its own queue; the city offices all
-        clauses.append(Claim.department_id == actor.department_id)
     if policy:
         policy_id = select(Policy.id).where(Policy.code == policy).scalar_subquery()
         clauses.append(Claim.policy_id == policy_id)
