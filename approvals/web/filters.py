@@ -16,6 +16,7 @@ from approvals.i18n import LANGUAGES, N_, label, lang
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
+from approvals.workflow import migrate
 from approvals.workflow.registry import catalog, engine_for, workflows
 
 # The queue a claim's state sits in says who acts next (workflow data, not code).
@@ -47,7 +48,10 @@ def state_name_label(state: str, workflow: str | None = None) -> str:
 
 def trigger_label(claim, trigger: str) -> str:
     spec = _spec(claim)
-    return label(spec.first(trigger).label) if trigger in spec.triggers else trigger
+    if trigger in spec.triggers:
+        return label(spec.first(trigger).label)
+    # A move between versions is the system's, named by no workflow (approvals/workflow/migrate.py).
+    return label(migrate.LABEL) if trigger == migrate.MIGRATE else trigger
 
 
 def next_step(claim) -> str:

@@ -162,6 +162,13 @@ def test_migrate_claims_maps_the_state_records_the_event_and_applies_the_new_rul
     again = migrate_claims(seeded, "1", "2")
     assert again.exit_code == 0 and "0 moved" in again.output
 
+    # The claim's history names the move for what it was.
+    from tests.web.conftest import WebClient, text
+
+    finance = WebClient(seeded.test_client())
+    finance.signin("finance")
+    assert "流程版本迁移" in text(finance.get(f"/claims/{reviewed}"))
+
 
 def test_dry_run_prints_the_moves_and_changes_nothing(seeded, api, deploy, in_finance_review):
     claim_id = in_finance_review()
