@@ -66,7 +66,7 @@ def test_unrecoverable_rest_is_written_off(seeded, claims):
         assert claim.state == "written_off"
         assert claim.events[-1].comment == "企业已注销，无财产可供执行"
         notice = db.session.scalars(select(Notice).filter_by(claim_id=cid, kind="write_off")).one()
-        assert notice.facts["written_off"] == "4000.00"
+        assert notice.facts["amount_written_off"] == "4000.00"
         assert recovery.recovery_for(cid).outcome == "written_off"
     reconciles(seeded)
 
