@@ -11,7 +11,7 @@ from approvals.organisations.models import (
     UserSession,
 )
 from approvals.policies.models import Policy
-from approvals.workflow.models import CalendarDay
+from approvals.workflow.models import CalendarDay, ReviewTask
 
 __all__ = [
     "Attachment",
@@ -25,6 +25,7 @@ __all__ = [
     "PasswordReset",
     "PayeeAccountChange",
     "Policy",
+    "ReviewTask",
     "User",
     "UserSession",
 ]

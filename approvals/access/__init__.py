@@ -14,6 +14,7 @@ from approvals.access.rules import (
     sees_only_own,
     visible_clause,
 )
+from approvals.access.tasks import can_decide, decidable_clause
 
 __all__ = [
     "ALLOW",
@@ -23,10 +24,12 @@ __all__ = [
     "Decision",
     "Rule",
     "Scope",
+    "can_decide",
     "can_edit",
     "can_fire",
     "can_view",
     "can_view_payout_batches",
+    "decidable_clause",
     "rule_for",
     "sees_only_own",
     "visible_clause",

@@ -6,12 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from approvals.audit import append_only, chain
+    from approvals.audit import append_only, chain, decided_tasks
     from approvals.audit.check import notice_breaks
     from approvals.audit.cli import check_audit
     from approvals.notices.verification import RECORD_CHECKS
 
     append_only.install()  # the ORM guard and the triggers of create_all()
+    decided_tasks.install()  # the same for review tasks once decided
     chain.install()  # the sealing of new links at flush
     app.cli.add_command(check_audit)
     # The public verification page calls a file genuine only when its record holds.

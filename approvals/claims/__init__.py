@@ -5,7 +5,7 @@ def init_app(app) -> None:
     """The claims' guards, fields and effects on the catalog, the runtime's hooks for claims,
     and the claim pages."""
     from approvals.access import can_fire, can_view, sees_only_own
-    from approvals.claims import fields, guards, history
+    from approvals.claims import candidates, fields, guards, history
     from approvals.claims.models import Claim
     from approvals.claims.routes import bp
     from approvals.extensions import db
@@ -14,6 +14,7 @@ def init_app(app) -> None:
     cat = catalog(app)
     guards.register(cat)
     fields.register(cat)
+    candidates.register(cat)
     cat.effect("claim.submitted", history.mark_submitted, stage="claim")
     cat.subjects = Subjects(
         load=lambda claim_id: db.session.get(Claim, claim_id),

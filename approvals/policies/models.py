@@ -49,6 +49,9 @@ class Policy(db.Model):
     basis_clause: Mapped[str] = mapped_column(String(64), default="")
     # Clauses of one exclusive group pay one project once, the highest (就高不重复).
     exclusive_group: Mapped[str | None] = mapped_column(String(32))
+    # The departments (codes) that review a claim under this clause together (联合审核),
+    # in order: read where a workflow's state takes its tasks from `policy.joint_review`.
+    joint_review: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     department: Mapped[Department] = relationship()
 

@@ -38,6 +38,16 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class TaskSource:
+    """Where a state's review tasks go (`candidates = "<name>"` in the workflow file): the
+    departments `departments(record)` lists, in order, one task each, for their `role`."""
+
+    name: str
+    departments: Callable[[object], list[int]]
+    role: str
+
+
+@dataclass(frozen=True)
 class Subjects:
     """How the runtime reaches the records of one kind: registered by the feature that owns
     them (claims), so that the runtime imports no feature."""
@@ -57,6 +67,7 @@ class Catalog:
     guards: dict[str, Guard] = field(default_factory=dict)
     fields: dict[str, Field] = field(default_factory=dict)
     effects: dict[str, Effect] = field(default_factory=dict)
+    task_sources: dict[str, TaskSource] = field(default_factory=dict)
     subjects: Subjects | None = None
     # Load-time checks a feature adds: check(spec) -> [(line, problem)]
     checks: list[Callable] = field(default_factory=list)
@@ -80,6 +91,10 @@ class Catalog:
             raise ValueError(f"effect '{name}': unknown stage '{stage}'")
         self._unique(self.effects, name, "effect")
         self.effects[name] = Effect(name, run, stage)
+
+    def task_source(self, name: str, departments: Callable, *, role: str) -> None:
+        self._unique(self.task_sources, name, "task source")
+        self.task_sources[name] = TaskSource(name, departments, role)
 
     @staticmethod
     def _unique(table: dict, name: str, kind: str) -> None:
@@ -171,6 +186,7 @@ def load_file(path: str | Path, cat: Catalog) -> Engine:
         fields=set(cat.fields),
         deadlines=set(RULES),
         effects=set(cat.effects),
+        task_sources=set(cat.task_sources),
     )
     for check in cat.checks:
         for line, problem in check(spec):

@@ -5,6 +5,9 @@ values the move requires, parsed by their declarations) → guards and fire (the
 machine) → version check (a stale write fails with a clear conflict) → the audit event →
 the move's effects, in the order the workflow file names them, and its notice last.
 Effects are registered by the features (`catalog(app).effect(...)`); the runtime names none.
+A move into a state that declares review tasks opens them (approvals/workflow/rounds.py);
+the moves those tasks fire are taken by deciding them (approvals/workflow/tasks.py), which
+shares `take()` with advance(), never by advance() itself.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
 from approvals.i18n import N_
 from approvals.workflow import fields as transition_fields
+from approvals.workflow import rounds
 from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
 from approvals.workflow.guards import GuardContext
 from approvals.workflow.registry import CATALOG, Catalog, engine_for
 from approvals.workflow.spec import TransitionSpec
 
 NOT_VISIBLE = N_("申报不存在或无权查看")
+STALE = N_("他人已先处理了该申报，请刷新后查看")
 
 
 @dataclass
@@ -49,12 +54,15 @@ class Step:
 class stale_guard:
     """Turn a lost optimistic-lock race into a clear 409 instead of a server error."""
 
+    def __init__(self, message: str = STALE):
+        self.message = message
+
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None and issubclass(exc_type, StaleDataError):
-            raise Conflict("他人已先处理了该申报，请刷新后查看", code="stale_version") from exc
+            raise Conflict(self.message, code="stale_version") from exc
         return False
 
 
@@ -66,7 +74,12 @@ def available_transitions(actor, subject) -> list[TransitionSpec]:
     """The moves `actor` may offer on `subject` now (one per trigger)."""
     kind = _catalog().subjects
     engine = engine_for(subject)
-    return [t for t in engine.triggers_from(subject.state) if kind.can_fire(actor, subject, t)]
+    by_tasks = engine.spec.fired_by_tasks(subject.state)
+    return [
+        t
+        for t in engine.triggers_from(subject.state)
+        if t.trigger not in by_tasks and kind.can_fire(actor, subject, t)
+    ]
 
 
 def advance(
@@ -99,39 +112,53 @@ def advance(
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid("请提供申报的版本号", fields={"version": "请提供版本号"})
     if version != subject.version:
-        raise Conflict("他人已先处理了该申报，请刷新后查看", code="stale_version")
+        raise Conflict(STALE, code="stale_version")
     candidates = spec.candidates(trigger, subject.state)
     if not candidates:
         raise Conflict(
             f"申报当前状态为“{spec.label(subject.state)}”，不能执行该操作",
             code="illegal_transition",
         )
+    if trigger in spec.fired_by_tasks(subject.state):
+        raise Conflict(
+            f"“{spec.label(subject.state)}”由审核任务决定，请办理审核任务", code="decided_by_tasks"
+        )
     values, errors = transition_fields.validate(
         cat.fields, subject, candidates[0].requires, payload
     )
     if errors:
         raise Invalid("；".join(errors.values()), fields=errors)
-    now = now or current_time()
-    today = now.astimezone(LOCAL).date()
     with stale_guard(), transaction():
-        source = subject.state
-        try:
-            taken = engine.fire(subject, trigger, GuardContext(today=today))
-        except IllegalTransition as exc:
-            raise Conflict(str(exc), code="illegal_transition") from exc
-        except GuardFailed as exc:
-            raise Invalid(str(exc), code="condition_failed", fields=exc.reasons) from exc
-        step = Step(subject, actor, engine, taken, source, values, now, today)
-        _apply(cat, step)
-        db.session.flush()  # the version check happens here, before a number is taken
-        step.event = kind.record(step)
-        for name in taken.effects:
-            effect = cat.effects[name]
-            if effect.run is not None and effect.stage == "record":
-                effect.run(step)
-        if taken.notice:
-            cat.effects["notice.issue"].run(step)
+        take(actor, subject, trigger, values, now or current_time())
     return subject
+
+
+def take(actor, subject, trigger: str, values: dict, now: datetime) -> Step:
+    """The move itself, inside the caller's transaction, once who may take it and the values
+    it carries are settled: guards and fire, what the move writes (and the tasks of the state
+    it enters), the version check, the audit event, effects and notice."""
+    cat = _catalog()
+    engine = engine_for(subject)
+    today = now.astimezone(LOCAL).date()
+    source = subject.state
+    try:
+        taken = engine.fire(subject, trigger, GuardContext(today=today))
+    except IllegalTransition as exc:
+        raise Conflict(str(exc), code="illegal_transition") from exc
+    except GuardFailed as exc:
+        raise Invalid(str(exc), code="condition_failed", fields=exc.reasons) from exc
+    step = Step(subject, actor, engine, taken, source, values, now, today)
+    _apply(cat, step)
+    rounds.open_for(step)
+    db.session.flush()  # the version check happens here, before a number is taken
+    step.event = cat.subjects.record(step)
+    for name in taken.effects:
+        effect = cat.effects[name]
+        if effect.run is not None and effect.stage == "record":
+            effect.run(step)
+    if taken.notice:
+        cat.effects["notice.issue"].run(step)
+    return step
 
 
 def _apply(cat: Catalog, step: Step) -> None:

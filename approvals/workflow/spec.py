@@ -8,6 +8,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from approvals.workflow.task_spec import TaskSpec, read_tasks, task_problems
+
 QUEUES = ("enterprise", "department", "finance", "government")
 
 # What a state means to the features that read the spec (`states_tagged(...)`), so that
@@ -46,6 +48,7 @@ class StateSpec:
     deadline: str | None = None
     final: bool = False
     tags: frozenset[str] = frozenset()
+    tasks: TaskSpec | None = None
     line: int = 0
 
 
@@ -99,6 +102,16 @@ class WorkflowSpec:
     def from_state(self, source: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if source in t.sources]
 
+    def tasks_of(self, state: str) -> TaskSpec | None:
+        """The review tasks `state` declares, if any."""
+        spec = self.states.get(state)
+        return spec.tasks if spec is not None else None
+
+    def fired_by_tasks(self, state: str) -> tuple[str, ...]:
+        """The triggers from `state` that its review tasks fire (none without tasks)."""
+        tasks = self.tasks_of(state)
+        return tasks.triggers if tasks is not None else ()
+
     def first(self, trigger: str) -> TransitionSpec:
         """The first declaration of `trigger`: its roles stand for every branch."""
         return next(t for t in self.transitions if t.trigger == trigger)
@@ -151,6 +164,7 @@ def parse(path: str | Path) -> WorkflowSpec:
             deadline=body.get("deadline"),
             final=bool(body.get("final", False)),
             tags=frozenset(_tuple(body.get("tags"))),
+            tasks=_tasks(path, text, name, body.get("tasks")),
             line=_line_of(text, rf"^\[states\.{re.escape(name)}\]"),
         )
         for name, body in raw["states"].items()
@@ -204,6 +218,18 @@ def parse(path: str | Path) -> WorkflowSpec:
     return spec
 
 
+def _tasks(path: Path, text: str, state: str, raw) -> TaskSpec | None:
+    if raw is None:
+        return None
+    line = _line_of(text, rf"^\[states\.{re.escape(state)}\.tasks\]") or _line_of(
+        text, rf"^\[states\.{re.escape(state)}\]"
+    )
+    try:
+        return read_tasks(raw, line)
+    except ValueError as exc:
+        raise WorkflowError(f"{path}:{line}: state '{state}': tasks: {exc}") from exc
+
+
 def _migrate_from(path: Path, raw: dict) -> dict[int, dict[str, str]]:
     """`[migrate_from.1] states = { old = "new" }`: how claims of version 1 move here."""
     maps = {}
@@ -224,6 +250,7 @@ def validate(
     fields: set[str],
     deadlines: set[str],
     effects: set[str],
+    task_sources: set[str] = frozenset(),
 ) -> None:
     """Refuse a definition that could not run as written; name the file and line."""
     where = spec.path
@@ -241,6 +268,9 @@ def validate(
             fail(line, f"state '{state.name}': unknown deadline rule '{state.deadline}'")
         for tag in sorted(state.tags - set(TAGS)):
             fail(line, f"state '{state.name}': unknown tag '{tag}'")
+        if state.tasks is not None:
+            for problem in task_problems(spec, state, roles, task_sources):
+                fail(state.tasks.line, f"state '{state.name}': tasks: {problem}")
     seen: dict[tuple[str, str], TransitionSpec] = {}
     for t in spec.transitions:
         for source in t.sources:

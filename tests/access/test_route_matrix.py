@@ -83,7 +83,20 @@ def world(seeded, api):
         reviewer = db.session.scalar(db.select(User).filter_by(username="reviewer_kjj"))
         # Whoever holds a reset link may use it; the token is the link's last segment.
         link = issue_reset_link(admin, reviewer.id)
+        # A review task of 经贸局 from the paid claim's first review, long left behind.
+        from approvals.workflow.models import ReviewTask
+
+        task = ReviewTask(
+            claim_id=claim.id,
+            state="submitted",
+            round=1,
+            department_id=claim.department_id,
+            role="reviewer",
+        )
+        db.session.add(task)
+        db.session.commit()
         return {
+            "task_id": task.id,
             "token": link.url.rsplit("/", 1)[1],
             "claim_id": claim.id,
             "attachment_id": claim.attachments[0].id,
