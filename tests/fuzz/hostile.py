@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PDF_BYTES, PNG_BYTES
+from tests.fuzz.corpus import AMOUNT_INPUTS, NASTY_INTS, NASTY_TEXT, QUERY_NAMES, VOCABULARY
 
 # Examples per endpoint: enough to carry each hostile change into each field now and then,
 # few enough that both files on both databases stay within about a minute and a half.
@@ -33,99 +34,6 @@ SETTINGS = settings(
 REPORT = Path(
     os.environ.get("FUZZ_REPORT", Path(__file__).resolve().parents[2] / "instance" / "fuzz.json")
 )
-
-# Strings that broke something once, or that a careless parser trips on.
-NASTY_TEXT = [
-    "",
-    " ",
-    "\x00",
-    "a\x00b",
-    "\ud800",
-    "x\udfffy",
-    "１２",
-    "٣",
-    "²",
-    "①",
-    "1" * 40,
-    "9" * 29 + ".99",
-    "1." + "0" * 30 + "1",
-    "1e30",
-    "-1",
-    "0",
-    "1.001",
-    "NaN",
-    "Infinity",
-    "999999999999.99",
-    "1000000000000",
-    "A" * 300,
-    "企" * 129,
-    "名" * 65,
-    "𠮷" * 70,
-    "\u202e\ufeff",
-    "<script>alert(1)</script>",
-    "' OR 1=1 --",
-    "../../etc/passwd",
-    "%00",
-    "\r\nSet-Cookie: x=1",
-    "submit",
-    "dept_approve",
-    "disburse",
-    "JMJ-PLAN",
-    "business_licence",
-]
-NASTY_INTS = [0, -1, 1, 2, 3, 2**31 - 1, 2**31, 2**63, -(2**63) - 1, 10**30, 10**400]
-
-# Names that endpoints read; bodies mix them with values good and bad.
-VOCABULARY = {
-    "username": ["ent_huadong", "nobody", "admin"],
-    "password": ["wrong-password-123", ""],
-    "current_password": ["wrong-password-123"],
-    "new_password": ["another-long-pass-9"],
-    "confirm": ["another-long-pass-9"],
-    "enterprise_name": ["测试企业有限公司"],
-    "credit_code": ["91350100M000100Y43", "123"],
-    "display_name": ["张三"],
-    "policy_code": ["JMJ-PLAN", "KJJ-LOAN", "JMJ-RENOVATION"],
-    "project_title": ["智能制造平台规划"],
-    "requested_amount": ["1000.00", "120000"],
-    "amount_inputs": [{"base": "100000"}, {"principal": "1000000", "annual_rate": "4.35"}],
-    "version": [1, 2, 3],
-    "trigger": ["submit", "withdraw", "dept_approve", "return_for_supplement", "disburse"],
-    "comment": ["同意"],
-    "approved_amount": ["100.00"],
-    "payment_reference": ["PAY-1"],
-    "recovery_amount": ["10.00"],
-    "repayment_amount": ["1.00"],
-    "supplement_days": [10, "10"],
-    "kind": ["business_licence", "project_plan"],
-    "code": ["ABCD-EFGH-JKLM"],
-    "amount": ["1000.00"],
-    "year": ["2026", "0"],
-    "limit": ["10", "1000.00"],
-    "cursor": ["1"],
-    "after": ["1"],
-    "state": ["submitted", "draft"],
-    "policy": ["JMJ-PLAN"],
-    "order": ["newest"],
-    "overdue": ["y"],
-    "claim_id": ["1", "2"],
-    "claims": ["1:1", "2:2"],
-    "note": ["第一批"],
-    "reason": ["多付"],
-    "next": ["/claims", "//evil.example"],
-    "active": ["0", "1"],
-    "legal_representative": ["李四"],
-    "contact_name": ["王五"],
-    "contact_phone": ["13800138000"],
-    "contact_email": ["a@example.com"],
-    "bank_name": ["中国银行"],
-    "bank_account": ["6222020200112233445"],
-    "account_name": ["华东精密机械有限公司"],
-    "confirmed": ["1"],
-    "lang": ["en"],
-}
-AMOUNT_INPUTS = ["amount_inputs-base", "amount_inputs-principal", "amount_inputs-months"]
-QUERY_NAMES = ["limit", "cursor", "after", "state", "policy", "order", "overdue", "year", "next"]
 
 
 @dataclass
