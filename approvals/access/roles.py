@@ -31,18 +31,26 @@ class Scope:
     same on a loaded claim (Python) and on the mapped class (SQL).
 
     `claim_attr` alone is a flag the claim carries (it reached an office); with `actor_attr`
-    the claim's column must equal the actor's (own enterprise, own department)."""
+    the claim's column must equal the actor's (own enterprise, own department). With
+    `through`, `claim_attr` names rows related to the claim (a relationship), one of which
+    must carry the actor's `actor_attr` in its `through` column (a review task for the
+    actor's department); an actor without that attribute has none."""
 
     name: str
     claim_attr: str | None = None
     actor_attr: str | None = None
     every: bool = False
+    through: str | None = None
 
     def holds(self, actor, claim) -> bool:
         if self.every:
             return True
         if self.claim_attr is None:
             return False
+        if self.through is not None:
+            mine = getattr(actor, self.actor_attr)
+            rows = getattr(claim, self.claim_attr)
+            return mine is not None and any(getattr(r, self.through) == mine for r in rows)
         value = getattr(claim, self.claim_attr)
         if self.actor_attr is None:
             return bool(value)
@@ -54,6 +62,10 @@ class Scope:
         if self.claim_attr is None:
             return false()
         column = getattr(model, self.claim_attr)
+        if self.through is not None:
+            mine = getattr(actor, self.actor_attr)
+            # EXISTS (a related row with the actor's value), the relationship's own join.
+            return false() if mine is None else column.any(**{self.through: mine})
         if self.actor_attr is None:
             return column.is_(True)
         return column == getattr(actor, self.actor_attr)
@@ -61,6 +73,9 @@ class Scope:
 
 OWN_ENTERPRISE = Scope("own_enterprise", "enterprise_id", "enterprise_id")
 OWN_DEPARTMENT = Scope("own_department", "department_id", "department_id")
+# A claim another department's clause governs, on which the actor's department has a review
+# task (open, claimed or done, in any round): 联合审核 asks it to read the claim it decides.
+DEPARTMENT_TASK = Scope("department_task", "review_tasks", "department_id", through="department_id")
 # The city offices see what has reached them, whichever department's clause it falls under.
 REACHED_FINANCE = Scope("reached_finance", "reached_finance")
 REACHED_GOVERNMENT = Scope("reached_government", "reached_government")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from approvals.access.roles import (
+    DEPARTMENT_TASK,
     EVERY_CLAIM,
     NO_CLAIM,
     OWN_DEPARTMENT,
@@ -41,7 +42,10 @@ ALLOW = Decision(True)
 @dataclass(frozen=True)
 class Rule:
     role: str
-    sees: Scope
+    sees: Scope  # the claims it sees and acts within
+    # Claims it also sees, but acts on only as its tasks allow (access/tasks.py): moving
+    # them, or anything else, stays within `sees`.
+    also_sees: tuple[Scope, ...] = ()
     # Only claims the enterprise has filed (submitted at least once): a draft, or a draft
     # withdrawn before it was ever submitted, is the enterprise's alone.
     filed_only: bool = False
@@ -66,6 +70,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "reviewer",
         sees=OWN_DEPARTMENT,
+        also_sees=(DEPARTMENT_TASK,),
         filed_only=True,
         outside_scope=N_("该申报不属于本部门初审"),
     ),
@@ -85,17 +90,14 @@ def rule_for(actor: User) -> Rule:
     return RULE_OF_ROLE.get(actor.role, NOBODY)
 
 
-# State tags, read through the loaded workflows -------------------------------------------------
-
-
 # The rule table compiled ---------------------------------------------------------------------
 
 
 def can_view(actor: User, claim: Claim) -> bool:
     rule = rule_for(actor)
-    if not rule.sees.holds(actor, claim):
+    if rule.filed_only and claim.submitted_at is None:
         return False
-    return not (rule.filed_only and claim.submitted_at is None)
+    return any(scope.holds(actor, claim) for scope in (rule.sees, *rule.also_sees))
 
 
 def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
@@ -103,7 +105,7 @@ def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
     WHERE clause. The caller names the model: access imports no feature's models, so that
     the features may take their roles and rules from access."""
     rule = rule_for(actor)
-    clause = rule.sees.clause(actor, model)
+    clause = or_(*(scope.clause(actor, model) for scope in (rule.sees, *rule.also_sees)))
     if rule.filed_only:
         clause = and_(clause, model.submitted_at.is_not(None))
     return clause

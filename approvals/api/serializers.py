@@ -61,6 +61,30 @@ def claim_summary(claim: Claim) -> dict:
     }
 
 
+def person_json(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.display_name or user.username}
+
+
+def review_task_json(task) -> dict:
+    """A review task as the claim lists it: whose part it is, and its decision and signer."""
+    return {
+        "id": task.id,
+        "state": task.state,
+        "round": task.round,
+        "department": task.department.code if task.department else None,
+        "role": task.role,
+        "assignee": person_json(task.assignee),
+        "status": task.status,
+        "decision": task.decision,
+        "opinion": task.opinion,
+        "decided_by": person_json(task.decided_by),
+        "decided_at": task.decided_at.isoformat() if task.decided_at else None,
+        "version": task.version,
+    }
+
+
 def notice_json(notice: Notice) -> dict:
     return {
         "id": notice.id,
@@ -95,5 +119,7 @@ def claim_json(claim: Claim, actor: User, notices: list[Notice]) -> dict:
         }
         for e in claim.events
     ]
+    # Every round's tasks, oldest first: the joint opinions (会签) with who signed them.
+    data["tasks"] = [review_task_json(t) for t in claim.review_tasks]
     data["notices"] = [notice_json(n) for n in notices]
     return data

@@ -15,6 +15,7 @@ from approvals import limits
 from approvals.api import bp, parsing
 from approvals.api.auth import token_required
 from approvals.api.parsing import Integer, QueryInteger, Text
+from approvals.api.serializers import review_task_json
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.workflow import tasks
@@ -27,30 +28,13 @@ LISTING = {
 DECISION = {"decision": Text(16), "opinion": Text(limits.COMMENT), "version": Integer()}
 
 
-def _person(user) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.id, "name": user.display_name or user.username}
-
-
 def task_json(task, claim: Claim) -> dict:
     return {
-        "id": task.id,
+        **review_task_json(task),
         "claim_id": claim.id,
         "claim_number": claim.number,
-        "state": task.state,
-        "round": task.round,
-        "department": task.department.code if task.department else None,
-        "role": task.role,
-        "assignee": _person(task.assignee),
         # The deadline of the claim's step, while the claim is in the task's state.
         "due_at": claim.due_at.isoformat() if claim.due_at and claim.state == task.state else None,
-        "version": task.version,
-        "status": task.status,
-        "decision": task.decision,
-        "opinion": task.opinion,
-        "decided_by": _person(task.decided_by),
-        "decided_at": task.decided_at.isoformat() if task.decided_at else None,
     }
 
 

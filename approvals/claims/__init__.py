@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from approvals.claims import candidates, fields, guards, history
     from approvals.claims.models import Claim
     from approvals.claims.routes import bp
+    from approvals.claims.task_routes import decide_task  # noqa: F401  (its route is on bp)
     from approvals.extensions import db
     from approvals.workflow.registry import Subjects, catalog
 

@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -106,6 +107,24 @@ def _input(spec: Field):
     # Text here whatever the widget: the field's parser says what is wrong with "abc" or 31,
     # in the page's words, as the API's callers hear it.
     return kind(spec.label.zh, validators=checks, render_kw=spec.input_attrs())
+
+
+class TaskDecisionForm(FlaskForm):
+    """A decision on one review task, against the task's version the page showed. Whether a
+    reason is needed (不同意, 退回) is the engine's rule (approvals/workflow/tasks.py), said
+    in its words."""
+
+    decision = RadioField(
+        _l("审核意见"),
+        choices=options(
+            [("agree", _l("同意")), ("disagree", _l("不同意")), ("return", _l("退回"))]
+        ),
+        # Nothing chosen is said here, in the page's words; any other value is the engine's.
+        validators=[InputRequired(message=_l("请选择审核意见：同意、不同意或退回"))],
+        validate_choice=False,
+    )
+    opinion = TextAreaField(_l("意见"), validators=[Length(max=limits.COMMENT)])
+    version = IntegerField(validators=[InputRequired()])
 
 
 class QueueFilterForm(FlaskForm):

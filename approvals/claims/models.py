@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,9 @@ from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.organisations.models import Enterprise, User
 from approvals.policies.models import Policy
+
+if TYPE_CHECKING:
+    from approvals.workflow.models import ReviewTask
 
 
 class Claim(db.Model):
@@ -89,6 +93,11 @@ class Claim(db.Model):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="claim", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    # Read only: the engine opens and decides the tasks (approvals/workflow/rounds.py,
+    # tasks.py); the claim reads them for who may see it and for its page and JSON.
+    review_tasks: Mapped[list[ReviewTask]] = relationship(
+        "ReviewTask", viewonly=True, order_by="ReviewTask.id"
     )
 
     __mapper_args__ = {"version_id_col": version}

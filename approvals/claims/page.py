@@ -17,6 +17,7 @@ from approvals.claims.forms import (
 )
 from approvals.claims.services import is_editable
 from approvals.claims.tagged import is_tagged
+from approvals.claims.task_page import tasks_context
 from approvals.organisations.profile import payee_view
 from approvals.policies.amount_rules import describe, input_fields, maximum_for
 from approvals.policies.vocabulary import EVIDENCE_KINDS
@@ -46,8 +47,9 @@ def amount_context(policy, stored: dict | None = None) -> dict:
     }
 
 
-def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None):
-    """Render the claim page; a form passed in (with its errors) replaces the blank one."""
+def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None, task=None):
+    """Render the claim page; a form passed in (with its errors) replaces the blank one
+    (`task`: a review task's id and its posted form)."""
     editable = is_editable(claim) and bool(can_edit(current_user, claim))
     offered = offer(current_user, claim)
     moves = offered.here
@@ -80,6 +82,7 @@ def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=N
         **offered.panels,
         elsewhere=offered.elsewhere,
         payee=payee_view(current_user, claim),
+        **tasks_context(current_user, claim, task),
         **amount_context(claim.policy, claim.amount_inputs),
     )
     return page, status

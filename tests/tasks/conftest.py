@@ -1,6 +1,7 @@
 """Review-task fixtures: the app restarted on a workflow folder holding the shipped enterprise
 track and a joint-review track (joint_claim.toml beside this file), a reviewer for every
-department of the joint review, and claims filed into it through the API."""
+department of the joint review, and claims filed into it through the API; and the signed-in
+web client of the page tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from approvals import workflow
 from approvals.config import REPO_ROOT
 from approvals.extensions import db
 from tests.conftest import PASSWORD
+from tests.web.conftest import compiled_catalogs, web  # noqa: F401  (fixtures of the page tests)
 
 SHIPPED_V1 = REPO_ROOT / "workflows" / "enterprise_claim" / "v1.toml"
 JOINT_CLAIM = Path(__file__).with_name("joint_claim.toml")
