@@ -4,9 +4,12 @@ No journey through the API or `advance()`: the claim row, one audit event per mo
 shortest way from the workflow's initial state to the state asked for (sealed by the hash
 chain like any other event), and what those moves leave behind: the offices the claim
 reached, its deadline, the amounts, the frozen payee, the ledger entries of a reservation
-or payment (through approvals.finance.ledger), the recovery case. Not written: notices
-(the claim has none), evidence (no attachments), the one-live-claim-per-policy check (a
-test that needs two claims under one policy gives each its own enterprise).
+or payment (through approvals.finance.ledger), the recovery case, and the review tasks of
+the state it is placed in, when that state declares some: one open round, opened by the
+runtime's own code (approvals/workflow/rounds.py). Not written: notices (the claim has
+none), evidence (no attachments), the rounds of task states on the way (the way there is
+not a journey anyone decided), the one-live-claim-per-policy check (a test that needs two
+claims under one policy gives each its own enterprise).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from approvals.claims.models import Claim, ClaimEvent
-from approvals.clock import current_time, local_today
+from approvals.clock import LOCAL, current_time, local_today
 from approvals.extensions import db
 from approvals.finance import ledger, recovery
 from approvals.finance.effects import MARKERS
@@ -28,8 +31,10 @@ from approvals.money import fmt
 from approvals.organisations.models import User
 from approvals.organisations.profile import freeze_payee_at_payout
 from approvals.policies.models import Policy
+from approvals.workflow import rounds
 from approvals.workflow.deadlines import due_at
 from approvals.workflow.registry import workflows
+from approvals.workflow.runtime import Step
 
 # Tried in turn when no policy is given: the first under which the state can be reached
 # (government_review only under a clause that needs the city government's approval).
@@ -162,7 +167,8 @@ def _after_event(transition, claim: Claim, event: ClaimEvent) -> None:
             raise LookupError(f"make_claim: unknown effect {effect!r} of {transition.trigger!r}")
 
 
-def _move(spec, transition, claim: Claim, now) -> None:
+def _move(spec, transition, claim: Claim, now) -> str:
+    """Take `transition` on the claim's rows; returns the state it left."""
     source = claim.state
     _before_event(transition, claim, now)
     values = _values(transition, claim)
@@ -186,6 +192,18 @@ def _move(spec, transition, claim: Claim, now) -> None:
     db.session.add(event)
     db.session.flush()
     _after_event(transition, claim, event)
+    db.session.flush()
+    return source
+
+
+def _open_round(spec, transition, claim: Claim, source: str, now) -> None:
+    """The review tasks of the state the last move entered, as the runtime opens them
+    (none when that state declares no tasks); refused as the move would be when the claim's
+    policy lists too few departments."""
+    engine = workflows().get(spec.name, spec.version)
+    today = now.astimezone(LOCAL).date()
+    actor = _actor(transition, claim)
+    rounds.open_for(Step(claim, actor, engine, transition, source, {}, now, today))
     db.session.flush()
 
 
@@ -224,6 +242,8 @@ def build_claim(state: str = "draft", **overrides) -> ClaimRef:
     db.session.flush()
     claim.number = f"{policy.call_year}-{policy.department.code}-{claim.id:06d}"
     for transition in moves:
-        _move(spec, transition, claim, now)
+        source = _move(spec, transition, claim, now)
+    if moves:
+        _open_round(spec, moves[-1], claim, source, now)
     db.session.commit()
     return ClaimRef(claim.id, claim.number, claim.version, claim.state)

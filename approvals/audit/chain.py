@@ -53,7 +53,8 @@ from approvals.notices.models import Notice
 GENESIS = "0" * 64
 
 # The columns each link's hash covers (beside prev_hash). Adding one changes what every
-# existing link recomputes to: only together with a migration that re-chains, as 0010 did.
+# existing link recomputes to: only together with a migration that re-chains the existing
+# rows, as 0009 chained them when the chains came.
 EVENT_FIELDS = ("claim_id", "trigger", "from_state", "to_state", "actor_id", "at", "comment",
                 "payload", "snapshot")  # fmt: skip
 NOTICE_FIELDS = ("claim_id", "event_id", "batch_id", "kind", "department_id", "year", "seq",

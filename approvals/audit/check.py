@@ -2,7 +2,8 @@
 
 Beyond the links themselves: a claim whose state is not where its last event left it has
 lost that event (the one removal a chain cannot show), and a claim's notice whose event is
-gone is named too.
+gone is named too; so is every trigger that should refuse changes and does not (those of
+the append-only tables and of decided review tasks), since without one a row can be edited.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from approvals.audit.append_only import missing_triggers
+from approvals.audit import append_only, decided_tasks
 from approvals.audit.chain import GENESIS, digest, entry_content, event_content, notice_content
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.extensions import db
@@ -137,14 +138,17 @@ def check_pdfs(report: AuditReport, notice_ids=None) -> None:
 
 
 def audit() -> AuditReport:
-    """The whole record: every chain, every PDF, and the triggers that guard them."""
+    """The whole record: every chain, every PDF, and the triggers that guard them and the
+    decided review tasks."""
     report = AuditReport()
     check_claims(report)
     check_batch_lists(report)
     check_orphans(report)
     check_budgets(report)
     check_pdfs(report)
-    report.breaks.extend(missing_triggers(db.session.connection()))
+    connection = db.session.connection()
+    report.breaks.extend(append_only.missing_triggers(connection))
+    report.breaks.extend(decided_tasks.missing_triggers(connection))
     return report
 
 

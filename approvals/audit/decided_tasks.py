@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from approvals.audit.append_only import AppendOnlyViolation
+from approvals.audit.append_only import AppendOnlyViolation, present_triggers
 from approvals.workflow.models import ReviewTask
 
 TABLE = ReviewTask.__tablename__
@@ -74,6 +74,17 @@ def drop_triggers(connection) -> None:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{on}")
     if dialect == "postgresql":
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
+
+
+def missing_triggers(connection) -> list[str]:
+    """The triggers keeping decided tasks that are absent (or disabled, on PostgreSQL), as
+    `flask check-audit` reports them beside the record's own."""
+    present = present_triggers(connection)
+    return [
+        f"{TABLE}: trigger {name} is missing"
+        for name in trigger_names(connection.dialect.name)
+        if name not in present
+    ]
 
 
 def _after_create(table, connection, **kw) -> None:

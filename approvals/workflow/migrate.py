@@ -12,11 +12,21 @@ the newer version cannot place so is refused and named, and then no record moves
 them change in one transaction, or none does. Each move is an audit event by the system
 (trigger `migrate`, which no workflow may declare), so every chain still ends where its
 record's state is and says when and from which version the record changed.
+
+Review tasks are part of what a state means (who decides it, and by which rule), and a
+migration opens, moves or closes none: a round is opened only by a move into its state
+(approvals/workflow/rounds.py), and a decided task is never changed. So a record is refused
+when its new state declares tasks its old state did not (no round would be open, and the
+moves the tasks fire are not offered by hand: nobody could act), when the old state's
+tasks are gone or their rule differs (the open round would be dropped, or counted by a rule
+it was not opened for), and when a state with tasks is renamed (the round's tasks keep the
+old state's name, so the renamed state would have none). Such records finish on their own
+version, or leave the state there first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -170,4 +180,20 @@ def _differences(old: StateSpec, new: StateSpec) -> list[str]:
         found.append(f"队列 {old.queue or '无'} → {new.queue or '无'}")
     if old.final != new.final:
         found.append("办结状态不同")
-    return found
+    return found + _task_differences(old, new)
+
+
+def _task_differences(old: StateSpec, new: StateSpec) -> list[str]:
+    """How the review tasks of `old` and `new` differ, for a record that would move between
+    them without a round being opened, moved or closed (the module's docstring says why)."""
+    if old.tasks is None and new.tasks is None:
+        return []
+    if old.tasks is None:
+        return ["审核任务 无 → 有（迁移不开启审核任务，无人能办理）"]
+    if new.tasks is None:
+        return ["审核任务 有 → 无（进行中的审核任务将被丢弃）"]
+    if replace(old.tasks, line=0) != replace(new.tasks, line=0):
+        return ["审核任务的规则不同"]
+    if old.name != new.name:
+        return [f"审核任务记在“{old.name}”名下，改名为“{new.name}”后无人能办理"]
+    return []

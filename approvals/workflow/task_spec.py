@@ -103,6 +103,11 @@ def task_problems(spec: WorkflowSpec, state: StateSpec, roles, sources) -> list[
         problems.append(f"unknown role '{tasks.role}'")
     if tasks.complete not in COMPLETION_RULES:
         problems.append(f"unknown completion rule '{tasks.complete}' (all, any or n_of_m)")
+    if tasks.complete == "n_of_m" and tasks.n is None:
+        problems.append('complete = "n_of_m" needs its number: write n_of_m = N instead')
+    if tasks.complete == "all" and not tasks.on_disagree:
+        # One disagreement and "all" can never hold: the claim would wait for ever.
+        problems.append('complete = "all" needs on_disagree: the move a disagreement takes')
     if tasks.n is not None and tasks.n < 1:
         problems.append(f"impossible completion rule: n_of_m = {tasks.n} (at least 1)")
     if tasks.n is not None and tasks.n > 1 and tasks.role:

@@ -67,8 +67,12 @@ def _outcome(app, claim_id: int) -> tuple[str, list[str], list[str]]:
     """(claim state, triggers of its events, statuses of its tasks)."""
     with app.app_context():
         claim = db.session.get(Claim, claim_id)
-        events = db.session.scalars(db.select(ClaimEvent.trigger).filter_by(claim_id=claim_id))
-        statuses = db.session.scalars(db.select(ReviewTask.status).filter_by(claim_id=claim_id))
+        events = db.session.scalars(
+            db.select(ClaimEvent.trigger).filter_by(claim_id=claim_id).order_by(ClaimEvent.id)
+        )
+        statuses = db.session.scalars(
+            db.select(ReviewTask.status).filter_by(claim_id=claim_id).order_by(ReviewTask.id)
+        )
         report = AuditReport()
         check_claims(report, [claim_id])
         assert report.ok, report.breaks

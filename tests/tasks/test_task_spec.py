@@ -65,6 +65,8 @@ CANDIDATES = 'candidates = "policy.joint_review"'
             "impossible completion rule: n_of_m = 2, but a role has one task",
         ),
         (ALL, 'complete = "most"', "unknown completion rule 'most'"),
+        (ALL, 'complete = "n_of_m"', 'complete = "n_of_m" needs its number'),
+        ('on_disagree = "joint_return"', "", 'complete = "all" needs on_disagree'),
         (ALL, f"{ALL}\nn_of_m = 2", "give complete"),
         (ALL, "", "name a completion rule"),
         (ALL, 'n_of_m = "2"', "n_of_m must be a whole number"),

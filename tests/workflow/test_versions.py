@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,10 @@ from approvals.audit.check import AuditReport, check_claims
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.config import REPO_ROOT
 from approvals.extensions import db
-from approvals.workflow.spec import WorkflowError
+from approvals.workflow.migrate import _differences
+from approvals.workflow.models import ReviewTask
+from approvals.workflow.spec import Label, StateSpec, WorkflowError
+from approvals.workflow.task_spec import TaskSpec
 
 SHIPPED_V1 = REPO_ROOT / "workflows" / "enterprise_claim" / "v1.toml"
 RENAME = '[migrate_from.1]\nstates = { finance_review = "finance_rereview" }\n'
@@ -253,3 +257,65 @@ def test_the_shipped_versions_load_each_under_its_own_number(app):
         loaded = {(e.spec.name, e.spec.version): Path(e.spec.path) for e in workflows().values()}
     for (name, version), path in loaded.items():
         assert (path.parent.name, path.name) == (name, f"v{version}.toml")
+
+
+# Review tasks are part of what a state means ---------------------------------------------------
+
+FINANCE_TASKS = """
+[states.finance_rereview.tasks]
+role = "finance"
+complete = "all"
+on_complete = "finance_approve"
+on_disagree = "finance_reject"
+"""
+
+
+def test_a_state_that_gains_review_tasks_is_refused_and_nothing_moves(
+    seeded, api, deploy, in_finance_review
+):
+    """A migration opens no round, and the moves the tasks fire are not offered by hand:
+    a claim moved into the state would wait for a decision nobody could give."""
+    reviewed = in_finance_review()
+    waiting = filed(api, "ent_jiangnan")  # placeable, but nothing half-done
+    deploy(version_2() + FINANCE_TASKS)
+
+    with seeded.app_context():
+        number = db.session.get(Claim, reviewed).number
+    result = migrate_claims(seeded, "1", "2")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"refuse  {number}: “finance_review”与第 2 版的“finance_rereview”含义不同："
+        "审核任务 无 → 有（迁移不开启审核任务，无人能办理）"
+    ) in result.output
+    assert "未迁移任何申报" in result.output
+    assert stored(seeded, reviewed) == ("finance_review", 1, 2)
+    assert stored(seeded, waiting)[:2] == ("submitted", 1)
+    with seeded.app_context():
+        assert db.session.scalars(db.select(ReviewTask)).all() == []
+
+
+RULE = TaskSpec(on_complete="joint_approve", candidates="policy.joint_review", line=20)
+
+
+def _state(name: str = "joint_review", tasks: TaskSpec | None = RULE) -> StateSpec:
+    return StateSpec(name, Label("联合审核中", "In joint review"), queue="department", tasks=tasks)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refusal"),
+    [
+        (_state(tasks=None), _state(), "审核任务 无 → 有"),
+        (_state(), _state(tasks=None), "审核任务 有 → 无"),
+        (_state(), _state(tasks=replace(RULE, complete="any")), "审核任务的规则不同"),
+        (_state(), _state(tasks=replace(RULE, on_disagree="joint_return")), "审核任务的规则不同"),
+        (_state(), _state("joint_rereview"), "改名为“joint_rereview”后无人能办理"),
+        (_state(), _state(tasks=replace(RULE, line=31)), None),  # the same rule, moved in its file
+        (_state(tasks=None), _state("joint_rereview", tasks=None), None),
+    ],
+)
+def test_review_tasks_must_stay_as_they_were_for_a_claim_to_move(old, new, refusal):
+    found = _differences(old, new)
+    if refusal is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and refusal in found[0]
