@@ -1,6 +1,5 @@
 """Two people at once: one wins, the other is told; notice numbers stay gapless."""
 
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,35 +10,13 @@ from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.workflow import runtime
+from tests.threads import at_once
 
 # Threads, each with its own connection: the rows must be committed for them to meet.
 pytestmark = [
     pytest.mark.parametrize("backend", ["postgresql"], indirect=True),
     pytest.mark.committed,
 ]
-
-
-def _run_at_once(app, jobs):
-    """Run each job in its own thread and app context, released together; collect results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(i, job):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = job()
-            except Exception as exc:  # the outcome is what the test checks
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _actor(username):
@@ -68,7 +45,7 @@ def test_two_reviewers_deciding_at_once_one_wins(seeded, api, submitted_claim):
             comment="不同意",
         ).state
 
-    results = _run_at_once(seeded, [approve, reject])
+    results = at_once(seeded, [approve, reject])
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if isinstance(r, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -92,7 +69,7 @@ def test_notice_numbers_have_no_gaps_or_duplicates_under_concurrency(seeded, api
     def submit(username, cid, version):
         return lambda: runtime.advance(_actor(username), cid, "submit", version=version).state
 
-    results = _run_at_once(seeded, [submit(*claim) for claim in ids])
+    results = at_once(seeded, [submit(*claim) for claim in ids])
     assert results == ["submitted"] * len(ids), results
     year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     with seeded.app_context():

@@ -3,8 +3,6 @@ claim's row is locked before the round is counted, so the second decision counts
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from approvals.audit.check import AuditReport, check_claims
@@ -15,6 +13,7 @@ from approvals.organisations.models import User
 from approvals.workflow import tasks
 from approvals.workflow.models import ReviewTask
 from tests.tasks.conftest import decide_as
+from tests.threads import at_once
 
 # Threads, each with its own connection: the rows must be committed for them to meet.
 pytestmark = [
@@ -23,29 +22,6 @@ pytestmark = [
     ),
     pytest.mark.committed,
 ]
-
-
-def _at_once(app, jobs):
-    """Run each job in its own thread and app context, released together; collect results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(i, job):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = job()
-            except Exception as exc:  # the outcome is what the test checks
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def _open_tasks(app, claim_id: int) -> dict[str, tuple[int, int]]:
@@ -84,7 +60,7 @@ def test_two_last_signatures_at_once_move_the_claim_once(seeded, api, file_joint
         claim_id = file_joint(enterprise=enterprise)
         assert decide_as(api, "reviewer_jmj", claim_id).status_code == 200
         last = _open_tasks(seeded, claim_id)
-        results = _at_once(
+        results = at_once(
             seeded,
             [
                 _decision("reviewer_zsj", *last["ZSJ"]),
@@ -102,7 +78,7 @@ def test_one_task_decided_twice_at_once_is_decided_once(seeded, api, file_joint)
     for code in ("JMJ", "ZSJ"):
         assert decide_as(api, f"reviewer_{code.lower()}", claim_id).status_code == 200
     task_id, version = _open_tasks(seeded, claim_id)["CZJ"]
-    results = _at_once(
+    results = at_once(
         seeded,
         [
             _decision("reviewer_czj", task_id, version),
