@@ -12,7 +12,7 @@ from approvals.claims.duplicates import DuplicateClaim
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.organisations.models import User
-from tests.api.test_concurrency import _run_at_once
+from tests.threads import at_once
 
 CLAIM = {"policy_code": "JMJ-PLAN", "project_title": "再报一次", "requested_amount": "1000.00"}
 GROUP_EVIDENCE = ("business_licence", "certificate")  # JMJ-TECHCENTRE's and KJJ-HITECH's
@@ -79,7 +79,7 @@ def test_two_creates_at_once_make_one_claim(seeded, make_enterprise):
             actor = db.session.scalar(select(User).filter_by(username=username))
             return services.create_claim(actor, "JMJ-PLAN", "同时提交", "1000.00").id
 
-        results = _run_at_once(seeded, [create, create])
+        results = at_once(seeded, [create, create])
         created = [r for r in results if isinstance(r, int)]
         refused = [r for r in results if isinstance(r, DuplicateClaim)]
         assert len(created) == 1 and len(refused) == 1, results

@@ -15,8 +15,8 @@ from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.organisations.models import User
 from approvals.workflow import runtime
-from tests.api.test_concurrency import _run_at_once
 from tests.conftest import PASSWORD, PDF_BYTES
+from tests.threads import at_once
 
 REQUIRED = ("business_licence", "project_plan")  # JMJ-PLAN's evidence
 RACES = 20
@@ -169,7 +169,7 @@ def test_submission_racing_uploads_and_removals_keeps_what_was_submitted(seeded,
             data = PDF_BYTES + f"race-{claim_id}".encode()
             return services.add_attachment(ent, claim_id, data, "补充.pdf", kind)
 
-        submit_result, change_result = _run_at_once(seeded, [_outcome(submit), _outcome(change)])
+        submit_result, change_result = at_once(seeded, [_outcome(submit), _outcome(change)])
         for result in (submit_result, change_result):
             if isinstance(result, Conflict):
                 assert result.code in ("stale_version", "not_editable"), result.message
