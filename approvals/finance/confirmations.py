@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,10 +25,10 @@ from approvals.finance.batches import get_batch
 from approvals.finance.budgets import require
 from approvals.finance.models import BatchItem
 from approvals.i18n import N_
-from approvals.money import ZERO, parse_amount
+from approvals.money import ZERO
 from approvals.notices.numerals import to_capital_yuan
 from approvals.organisations.models import User
-from approvals.workflow.registry import engine_for
+from approvals.workflow.registry import catalog, engine_for
 from approvals.workflow.runtime import available_transitions
 
 STALE = N_("他人已先处理了该申报，请刷新后查看")
@@ -122,13 +123,15 @@ def recovery_confirmation(actor: User, claim_id: int, effect: str, form) -> Prev
     if effect == "recovery.open":
         if transition_with(claim, effect) is None:
             raise Conflict("只有已拨付的申报可以启动追回", code="illegal_transition")
-        due = parse_amount(form.get("amount"), "recovery_amount")
+        # Checked as the move will check it: by the declared field (approvals/finance/fields.py).
+        due, problem = (
+            catalog(current_app).fields["recovery_amount"].parse(claim, form.get("amount"))
+        )
+        if problem:
+            raise Invalid(problem, fields={"recovery_amount": problem})
         if not reason:
             raise Invalid("请填写追回原因", fields={"comment": "请填写追回原因"})
-        paid = ledger.paid_for_claim(claim.id)  # what the recovery_amount field checks against
-        if due > paid:
-            message = f"追回金额不能超过已拨付金额 {paid:,.2f} 元"
-            raise Invalid(message, fields={"recovery_amount": message})
+        due, paid = Decimal(due), ledger.paid_for_claim(claim.id)
         return Preview(
             title=_("启动追回：%(number)s", number=claim.number),
             effect=_(
