@@ -18,7 +18,7 @@ from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance import ledger
 from approvals.finance.models import RECOVERED, WRITTEN_OFF, Recovery, Repayment
-from approvals.money import ZERO, parse_amount
+from approvals.money import ZERO
 from approvals.organisations.models import User
 from approvals.workflow import runtime
 from approvals.workflow.registry import engine_for
@@ -132,8 +132,8 @@ def move_named(claim, trigger: str) -> tuple[TransitionSpec, str] | None:
 def start(
     actor: User, claim_id: int, amount, reason: str, *, version: int, now: datetime | None = None
 ):
-    """Put a disbursed claim into recovery for `amount`, giving the reason."""
-    due = parse_amount(amount, "recovery_amount")
+    """Put a disbursed claim into recovery for `amount`, giving the reason; the amount is
+    checked by its declared field when the move is taken."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请填写追回原因", fields={"comment": "请填写追回原因"})
@@ -143,7 +143,7 @@ def start(
         _move(claim_id, "recovery.open"),
         version=version,
         now=now,
-        recovery_amount=due,
+        recovery_amount=amount,
         comment=reason,
     )
 
@@ -152,14 +152,13 @@ def repay(
     actor: User, claim_id: int, amount, *, version: int, note: str = "", now: datetime | None = None
 ):
     """Record one repayment; the notice states it, the total repaid and what is still owed."""
-    paid = parse_amount(amount, "repayment_amount")
     return runtime.advance(
         actor,
         claim_id,
         _move(claim_id, "recovery.repay"),
         version=version,
         now=now,
-        repayment_amount=paid,
+        repayment_amount=amount,
         comment=(note or "").strip() or None,
     )
 
