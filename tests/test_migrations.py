@@ -7,6 +7,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from approvals import create_app
+from approvals.audit import append_only, decided_tasks
 from approvals.extensions import db
 from tests.conftest import base_config
 
@@ -32,6 +33,10 @@ def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_pat
         tables = set(inspect(db.engine).get_table_names())
         assert {"claims", "claim_events", "notices", "policies", "users"} <= tables
         command.check(config)  # raises when models and migrations disagree
+        # A migration that rebuilds a table on SQLite must make its triggers again.
+        with db.engine.connect() as conn:
+            assert append_only.missing_triggers(conn) == []
+            assert decided_tasks.missing_triggers(conn) == []
         command.downgrade(config, "base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
 

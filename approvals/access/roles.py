@@ -21,8 +21,19 @@ ROLE_LABELS = {
     "system": N_("系统"),
 }
 
+# An official's place in a department's sign-off chain (按节点逐项签字把关): the case officer
+# prepares a decision (经办), the section chief checks and signs it (审核), and for amounts
+# above the policy's threshold the leader in charge signs it too (审批). The User row's CHECK
+# constraint is built from POSITIONS, in chain order.
+POSITIONS = ("case_officer", "section_chief", "leader")
+POSITION_LABELS = {
+    "case_officer": N_("经办人"),
+    "section_chief": N_("科室负责人"),
+    "leader": N_("分管领导"),
+}
 
-__all__ = ["ROLES", "ROLE_LABELS", "Scope"]
+
+__all__ = ["POSITIONS", "POSITION_LABELS", "ROLES", "ROLE_LABELS", "Scope"]
 
 
 @dataclass(frozen=True)

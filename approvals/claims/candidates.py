@@ -2,7 +2,9 @@
 
 `candidates = "policy.joint_review"` in a state's tasks: one task for each department the
 claim's policy lists for joint review (联合审核), in the policy's order, decided by that
-department's reviewers.
+department's reviewers. `candidates = "claim.department"`: one task for the department the
+claim is declared to (its clause's, or the one it was transferred to), e.g. the lead
+department's own review before the joint one.
 """
 
 from __future__ import annotations
@@ -30,5 +32,11 @@ def joint_review(claim) -> list[int]:
     return [found[code] for code in codes]
 
 
+def own_department(claim) -> list[int]:
+    """The department the claim is declared to."""
+    return [claim.department_id]
+
+
 def register(cat) -> None:
     cat.task_source("policy.joint_review", joint_review, role="reviewer")
+    cat.task_source("claim.department", own_department, role="reviewer")

@@ -31,7 +31,18 @@ if TYPE_CHECKING:
 class Claim(db.Model):
     __tablename__ = "claims"
     __table_args__ = (
-        CheckConstraint("requested_amount > 0", name="requested_positive"),
+        # A recognition (税收分成认定) asks for no amount: its outcome is a share and a period.
+        CheckConstraint(
+            "requested_amount IS NULL OR requested_amount > 0", name="requested_positive"
+        ),
+        CheckConstraint(
+            "recognised_share IS NULL OR (recognised_share > 0 AND recognised_share <= 100)",
+            name="recognised_share_percent",
+        ),
+        CheckConstraint(
+            "share_from IS NULL OR share_until IS NULL OR share_until >= share_from",
+            name="share_period_ordered",
+        ),
         CheckConstraint(
             "approved_amount IS NULL"
             " OR (approved_amount > 0 AND approved_amount <= requested_amount)",
@@ -57,7 +68,7 @@ class Claim(db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     project_title: Mapped[str] = mapped_column(String(limits.PROJECT_TITLE))
-    requested_amount: Mapped[Decimal]
+    requested_amount: Mapped[Decimal | None]  # None only for a recognition without payout
     # The inputs the policy's amount rule needs (eligible base; principal, rate, months).
     amount_inputs: Mapped[dict | None] = mapped_column(JSON)
     approved_amount: Mapped[Decimal | None]  # the department's 核定金额; finance never rewrites it
@@ -74,6 +85,15 @@ class Claim(db.Model):
     # Counted in part by the weekend rule: the official calendar of that year was not known.
     supplement_due_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     payment_reference: Mapped[str | None] = mapped_column(String(limits.PAYMENT_REFERENCE))
+    # 税收分成认定: the recognised share of local tax revenue (percent) and its period.
+    recognised_share: Mapped[Decimal | None]
+    share_from: Mapped[date | None]
+    share_until: Mapped[date | None]
+    # 全程代办: the official who filed the claim on the claimant's behalf, and the claimant
+    # user's recorded consent (who and when); None when the claimant filed it itself.
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agency_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agency_consent_at: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(limits.STATE))
     version: Mapped[int] = mapped_column(default=1)
     # Which offices the claim has reached: they may see it from then on.
@@ -87,7 +107,12 @@ class Claim(db.Model):
 
     policy: Mapped[Policy] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])
+    agency_consent_by: Mapped[User | None] = relationship(foreign_keys=[agency_consent_by_id])
+    reward_recipients: Mapped[list[RewardRecipient]] = relationship(
+        back_populates="claim", order_by="RewardRecipient.id", cascade="all, delete-orphan"
+    )
     events: Mapped[list[ClaimEvent]] = relationship(
         back_populates="claim", order_by="ClaimEvent.id", cascade="all, delete-orphan"
     )
@@ -148,3 +173,28 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(back_populates="attachments")
+
+
+class RewardRecipient(db.Model):
+    """A person a claim rewards (有功人员, clause 5 of the department/township track): named by
+    the claimant with an ID number and a bank account in the person's own name, and paid in
+    a payout batch beside the claimant's own share."""
+
+    __tablename__ = "reward_recipients"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("claim_id", "id_number", name="uq_reward_recipients_claim_id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    # 公民身份号码 (GB 11643, checked on entry); shown masked on every screen.
+    id_number: Mapped[str] = mapped_column(String(18))
+    contribution: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Decimal]
+    bank_name: Mapped[str] = mapped_column(String(128))
+    bank_account: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="reward_recipients")

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals import limits
-from approvals.access.roles import ROLE_LABELS
+from approvals.access.roles import POSITION_LABELS, POSITIONS, ROLE_LABELS
 from approvals.db import utcnow
 from approvals.extensions import db
 
@@ -33,12 +33,32 @@ class Department(db.Model):
         return f"<Department {self.code}>"
 
 
+# Who files claims (申报主体): enterprises on the enterprise track; departments, townships and
+# streets, and platform developers on the department/township track. Rewards to people
+# (有功人员) are named inside a claimant's claim (approvals/claims/models.py RewardRecipient),
+# never filed by them.
+CLAIMANT_TYPES = ("enterprise", "department", "township", "platform")
+
+
 class Enterprise(db.Model):
+    """A claimant organisation (申报主体): on the enterprise track a company; on the
+    department/township track a department, township (street) or platform developer, by
+    `claimant_type`. The table keeps its first name: most claimants are enterprises."""
+
     __tablename__ = "enterprises"
+    __table_args__ = (
+        CheckConstraint(
+            "claimant_type IN (" + ", ".join(f"'{t}'" for t in CLAIMANT_TYPES) + ")",
+            name="claimant_type_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(limits.ENTERPRISE_NAME))
     credit_code: Mapped[str] = mapped_column(String(limits.CREDIT_CODE), unique=True)
+    claimant_type: Mapped[str] = mapped_column(
+        String(16), default="enterprise", server_default="enterprise"
+    )
     # The profile (企业信息).
     legal_representative: Mapped[str] = mapped_column(String(64), default="")
     contact_name: Mapped[str] = mapped_column(String(64), default="")
@@ -89,6 +109,12 @@ class User(UserMixin, db.Model):
             "role NOT IN ('reviewer', 'finance', 'government') OR department_id IS NOT NULL",
             name="officials_belong_to_department",
         ),
+        CheckConstraint(
+            "position IS NULL OR (position IN ("
+            + ", ".join(f"'{p}'" for p in POSITIONS)
+            + ") AND role IN ('reviewer', 'finance', 'government'))",
+            name="position_of_an_official",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +125,8 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # An official's place in the sign-off chain (access/roles.py POSITIONS); None: none.
+    position: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship()
@@ -111,6 +139,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def position_label(self) -> str:
+        return POSITION_LABELS.get(self.position, "") if self.position else ""
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -52,6 +52,14 @@ class Policy(db.Model):
     # The departments (codes) that review a claim under this clause together (联合审核),
     # in order: read where a workflow's state takes its tasks from `policy.joint_review`.
     joint_review: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # Who may claim under this clause (organisations/models.py CLAIMANT_TYPES): enterprises,
+    # or on the department/township track departments, townships and platform developers.
+    claimant_types: Mapped[list] = mapped_column(
+        JSON, default=lambda: ["enterprise"], server_default='["enterprise"]'
+    )
+    # A department decision above this amount is signed by the leader in charge (审批) as
+    # well as the section chief; None: the section chief's signature suffices.
+    signoff_threshold: Mapped[Decimal | None]
 
     department: Mapped[Department] = relationship()
 

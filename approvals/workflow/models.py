@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals import limits
@@ -61,10 +61,12 @@ class ReviewTask(db.Model):
         CheckConstraint("status <> 'claimed' OR assignee_id IS NOT NULL", name="claimed_held"),
         CheckConstraint("round >= 1", name="round_positive"),
         CheckConstraint("version >= 1", name="version_positive"),
-        # One task per department in a round of a state; its index also finds a claim's
-        # rounds (claim, state, round).
-        UniqueConstraint(
-            "claim_id", "state", "round", "department_id", name="uq_review_tasks_round_department"
+        # A claim's rounds (claim, state, round). A round may hold several tasks of one
+        # department (the steps of its sign-off chain, a step prepared again), so nothing
+        # here is unique: the claim's row lock orders the writers (tasks.py).
+        Index("ix_review_tasks_claim_id_state_round", "claim_id", "state", "round"),
+        CheckConstraint(
+            "on_behalf_of_id IS NULL OR decided_by_id IS NOT NULL", name="delegate_decided"
         ),
         # A department's work list.
         Index("ix_review_tasks_department_id_status", "department_id", "status"),
@@ -76,17 +78,51 @@ class ReviewTask(db.Model):
     round: Mapped[int]  # which entry into that state, from 1
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     role: Mapped[str] = mapped_column(String(16))  # the role that acts on it
+    # The sign-off step (access/roles.py POSITIONS: who may sign it); "" outside a chain.
+    step: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # What the first step of a sign-off chain (经办) prepared for the move the chain fires,
+    # as given (e.g. {"approved_amount": "80000.00"}): the values the later steps sign.
+    prepared: Mapped[dict | None] = mapped_column(JSON)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), default="open")
     decision: Mapped[str | None] = mapped_column(String(8))
     opinion: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
+    # 委派: the official the decider substituted for (代 …); None when they acted for themselves.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship("Department")
     assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id])
     decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
+    on_behalf_of: Mapped[User | None] = relationship("User", foreign_keys=[on_behalf_of_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Delegation(db.Model):
+    """委派: `substitute` acts on `principal`'s review tasks from `starts_on` to `ends_on`
+    (Beijing dates, inclusive) until revoked; each decision then records both names."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="period_ordered"),
+        CheckConstraint("substitute_id <> principal_id", name="not_oneself"),
+        Index("ix_delegations_substitute_id_ends_on", "substitute_id", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    principal: Mapped[User] = relationship("User", foreign_keys=[principal_id])
+    substitute: Mapped[User] = relationship("User", foreign_keys=[substitute_id])
+    created_by: Mapped[User] = relationship("User", foreign_keys=[created_by_id])
