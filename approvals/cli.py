@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_workflows)
     app.cli.add_command(workflow_diagram)
+    app.cli.add_command(set_position_command)
     app.cli.add_command(migrate_claims_command)
     app.cli.add_command(check_ledger)
     app.cli.add_command(set_budget_command)
@@ -55,7 +56,12 @@ def seed_demo() -> None:
 @click.option("--department", "department_code")
 @click.option("--enterprise-name")
 @click.option("--credit-code")
-def create_user_command(username, password, role, department_code, enterprise_name, credit_code):
+@click.option(
+    "--position", help="an official's sign-off position: case_officer, section_chief, leader"
+)
+def create_user_command(
+    username, password, role, department_code, enterprise_name, credit_code, position
+):
     """Create one account; an enterprise user names its company and credit code."""
     from approvals.organisations.services import create_user
 
@@ -67,10 +73,26 @@ def create_user_command(username, password, role, department_code, enterprise_na
             department_code=department_code,
             enterprise_name=enterprise_name,
             credit_code=credit_code,
+            position=position,
         )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {user.username} ({user.role})")
+
+
+@click.command("set-position")
+@with_appcontext
+@click.argument("username")
+@click.argument("position", required=False)
+def set_position_command(username, position):
+    """Give an official a sign-off position (case_officer, section_chief, leader), or none."""
+    from approvals.organisations.services import set_position
+
+    try:
+        user = set_position(username, position or None)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.username}: {user.position or '-'}")
 
 
 @click.command("check-workflows")

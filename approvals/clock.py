@@ -28,3 +28,9 @@ def current_time() -> datetime:
 def local_today() -> date:
     """Today's date in Beijing on the application's clock."""
     return current_time().astimezone(LOCAL).date()
+
+
+def chinese_date(day: date) -> str:
+    """2026年3月15日: Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.1), as notices and
+    pages print a Beijing date."""
+    return f"{day.year}年{day.month}月{day.day}日"

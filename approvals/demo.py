@@ -64,6 +64,12 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                         window_close=today + timedelta(days=WINDOW_CLOSES_IN_DAYS),
                         required_evidence=row["required_evidence"],
                         amount_rule=row.get("amount_rule"),
+                        # The department/township track: its workflow, the departments that
+                        # review together, who may claim, and whether it rewards people.
+                        workflow=row.get("workflow", "enterprise_claim"),
+                        joint_review=row.get("joint_review", []),
+                        claimant_types=row.get("claimant_types", ["enterprise"]),
+                        rewards_people=row.get("rewards_people", False),
                     )
                 )
         db.session.flush()
@@ -124,7 +130,12 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
             credit_code = make_credit_code(row["credit_code_stem"])
             enterprise = _one(Enterprise, credit_code=credit_code)
             if enterprise is None:
-                enterprise = Enterprise(name=row["name"], credit_code=credit_code)
+                enterprise = Enterprise(
+                    name=row["name"],
+                    credit_code=credit_code,
+                    # A township or a platform developer is made here, never by sign-up.
+                    claimant_type=row.get("claimant_type", "enterprise"),
+                )
                 db.session.add(enterprise)
             # The profile and a valid payee account: filled where blank, so an older demo
             # database gains them and a second run changes nothing.

@@ -1,9 +1,10 @@
 """Demo claims: every role's first screen shows work, in every state of the claim workflow.
 
-`seed_claims()` files the claims of `demo_claims.toml` for the demo enterprises and drives
-each one through the real services (create_claim, add_attachment, advance() with dated
-opinions, the recovery services, batches compose/scale/confirm, the tick's lapse), so that
-notices, ledger rows and hash chains are all genuine. It runs only on a database without
+`seed_claims()` files the claims of `demo_claims.toml` for the demo claimants and drives
+each one through the real services (create_claim, add_attachment, the people a claim
+rewards, advance() with dated opinions, review task decisions, the recovery services,
+batches compose/scale/confirm, the tick's lapse), so that notices, ledger rows and hash
+chains are all genuine. It runs only on a database without
 claims: a second run adds nothing and says so.
 
 The history is dated: each step of the file is taken at its working day before the day of
@@ -24,22 +25,22 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from approvals.claims import services
-from approvals.claims.models import Attachment, Claim
+from approvals.claims import rewards, services
+from approvals.claims.models import Attachment, Claim, RewardRecipient
 from approvals.claims.supplement import lapse_overdue
 from approvals.clock import LOCAL, current_time
 from approvals.db import transaction
 from approvals.extensions import db
 from approvals.finance import batches, recovery
-from approvals.organisations.models import User
+from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import EVIDENCE_KINDS
-from approvals.workflow import runtime
+from approvals.workflow import runtime, tasks
 from approvals.workflow.calendar import is_workday, load_overrides
+from approvals.workflow.models import ReviewTask
 from approvals.workflow.registry import engine_for, workflows
 
 DATA_FILE = Path(__file__).with_name("demo_claims.toml")
-WORKFLOW = "enterprise_claim"
 # Who takes a trigger, by the role the workflow gives it (the reviewer is the department's).
 OFFICIALS = {"finance": "finance", "government": "gov"}
 
@@ -63,10 +64,14 @@ class ClaimsReport:
             )
         if self.refused:
             return f"演示申报未生成 / no demo claims: {self.refused}"
-        spec = workflows().get(WORKFLOW).spec
+        # A state's name means the same in every workflow that declares it (草稿, 待拨付 …).
+        labels = {}
+        for engine in workflows().latest():
+            for state in engine.spec.states:
+                labels.setdefault(state, engine.spec.label(state))
         parts = "，".join(
-            f"{spec.label(state)} {self.by_state[state]}"
-            for state in spec.states
+            f"{label} {self.by_state[state]}"
+            for state, label in labels.items()
             if self.by_state[state]
         )
         return f"演示申报 / demo claims: {self.added} 件（{parts}），{self.seconds:.1f} s"
@@ -167,7 +172,7 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
             enterprise,
             story["policy"],
             story["title"],
-            story["requested"],
+            story.get("requested"),  # none for a recognition (税收分成认定)
             story.get("amount_inputs"),
         )
         claims[story["key"]] = claim.id
@@ -182,9 +187,19 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
         claim = db.session.get(Claim, claim_id)
         _dated(at, claim_id, [_attach(enterprise, claim, step["kind"], step["file"])])
         return
+    if action == "reward":  # a person the claim rewards (有功人员)
+        claim = db.session.get(Claim, claim_id)
+        person = rewards.add_recipient(
+            enterprise, claim, _fields(step), at.astimezone(LOCAL).date()
+        )
+        _dated(at, claim_id, [], recipients=[person.id])
+        return
+    if action == "decide":  # a department's review task (联合审核), through the task door
+        _decide(claim_id, step, at, users)
+        return
     claim = db.session.get(Claim, claim_id)
     actor = _actor(action, claim, enterprise, users)
-    fields = {k: v for k, v in step.items() if k not in ("day", "at", "do")}
+    fields = _fields(step)
     version = claim.version
     # A recovery move goes through its service, as from the 资金追回 page (it asks for the
     # reason); the workflow file's effects say which moves those are.
@@ -193,6 +208,28 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
         recovery.take(actor, claim_id, move[1], version=version, now=at, **fields)
     else:
         runtime.advance(actor, claim_id, action, version=version, now=at, **fields)
+
+
+def _fields(step: dict) -> dict:
+    return {k: v for k, v in step.items() if k not in ("day", "at", "do")}
+
+
+def _decide(claim_id: int, step: dict, at: datetime, users: dict[str, User]) -> None:
+    """The open task of `department` in the claim's latest round, decided by its reviewer."""
+    code = step["department"]
+    task = db.session.scalar(
+        select(ReviewTask)
+        .join(Department, Department.id == ReviewTask.department_id)
+        .where(ReviewTask.claim_id == claim_id, Department.code == code)
+        .where(ReviewTask.status != "done")
+        .order_by(ReviewTask.id.desc())
+        .limit(1)
+    )
+    if task is None:
+        raise ValueError(f"claim {claim_id}: no open review task of {code}")
+    reviewer = users[f"reviewer_{code.lower()}"]
+    decision = step.get("decision", "agree")
+    tasks.decide(reviewer, task.id, decision, step.get("opinion"), version=task.version, now=at)
 
 
 def _actor(trigger: str, claim: Claim, enterprise: User, users: dict[str, User]) -> User:
@@ -209,9 +246,11 @@ def _attach(enterprise: User, claim: Claim, kind: str, filename: str) -> int:
     return services.add_attachment(enterprise, claim.id, data, filename, kind).id
 
 
-def _dated(at: datetime, claim_id: int, attachment_ids: list[int], created=False) -> None:
-    """Date what the services stamped with the system clock at the step's time: neither is
-    in the record's hash chains, and the claim page prints the upload times."""
+def _dated(
+    at: datetime, claim_id: int, attachment_ids: list[int], created=False, recipients=()
+) -> None:
+    """Date what the services stamped with the system clock at the step's time: none of it
+    is in the record's hash chains, and the claim page prints the upload times."""
     with transaction():
         claim = db.session.get(Claim, claim_id)
         claim.updated_at = at
@@ -219,6 +258,8 @@ def _dated(at: datetime, claim_id: int, attachment_ids: list[int], created=False
             claim.created_at = at
         for attachment_id in attachment_ids:
             db.session.get(Attachment, attachment_id).uploaded_at = at
+        for recipient_id in recipients:
+            db.session.get(RewardRecipient, recipient_id).created_at = at
 
 
 def _batch(entry: dict, claims: dict[str, int], finance: User) -> None:

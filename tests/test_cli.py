@@ -1,5 +1,7 @@
 """The flask commands an administrator runs."""
 
+from sqlalchemy import select
+
 from approvals.extensions import db
 from approvals.organisations.credit_code import make_credit_code
 from approvals.organisations.models import User
@@ -87,3 +89,33 @@ def test_check_workflows(app):
     result = app.test_cli_runner().invoke(args=["check-workflows"])
     assert result.exit_code == 0
     assert "enterprise_claim" in result.output
+
+
+def test_an_official_gets_a_sign_off_position_and_an_enterprise_user_none(seeded):
+    runner = seeded.test_cli_runner()
+    created = runner.invoke(
+        args=[
+            "create-user",
+            "--username",
+            "chief_jmj",
+            "--password",
+            "secret-123-cli-chief",
+            "--role",
+            "reviewer",
+            "--department",
+            "JMJ",
+            "--position",
+            "section_chief",
+        ]
+    )
+    assert created.exit_code == 0, created.output
+    with seeded.app_context():
+        chief = db.session.scalar(select(User).where(User.username == "chief_jmj"))
+        assert chief.position_label == "科室负责人"
+    assert runner.invoke(args=["set-position", "chief_jmj", "leader"]).output.strip() == (
+        "chief_jmj: leader"
+    )
+    refused = runner.invoke(args=["set-position", "ent_huadong", "leader"])
+    assert refused.exit_code != 0 and "只有部门工作人员有签批职务" in refused.output
+    unknown = runner.invoke(args=["set-position", "chief_jmj", "boss"])
+    assert unknown.exit_code != 0 and "未知职务" in unknown.output

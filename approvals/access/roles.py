@@ -84,6 +84,8 @@ class Scope:
 
 OWN_ENTERPRISE = Scope("own_enterprise", "enterprise_id", "enterprise_id")
 OWN_DEPARTMENT = Scope("own_department", "department_id", "department_id")
+# 全程代办: the claims the actor files on a claimant's behalf, as its agent.
+AGENT = Scope("agent", "agent_id", "id")
 # A claim another department's clause governs, on which the actor's department has a review
 # task (open, claimed or done, in any round): 联合审核 asks it to read the claim it decides.
 DEPARTMENT_TASK = Scope("department_task", "review_tasks", "department_id", through="department_id")

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from approvals.access.delegation import DELEGATED_TASK
 from approvals.access.roles import (
+    AGENT,
     DEPARTMENT_TASK,
     EVERY_CLAIM,
     NO_CLAIM,
@@ -57,6 +59,10 @@ class Rule:
     # any other answer (officials are told a move is not theirs before that).
     owner: bool = False
     sees_payout_batches: bool = False  # batch lists: notices that belong to no one claim
+    # 全程代办: the claims it files on a claimant's behalf. It sees them from the draft on,
+    # changes them as the claimant would, and takes on them the moves the owner's role takes
+    # (submitting); on no other claim may it take those, and its other moves stay in `sees`.
+    agent_of: Scope | None = None
 
 
 RULES: tuple[Rule, ...] = (
@@ -70,9 +76,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "reviewer",
         sees=OWN_DEPARTMENT,
-        also_sees=(DEPARTMENT_TASK,),
+        # Its department's tasks, and those of the officials it substitutes for (委派).
+        also_sees=(DEPARTMENT_TASK, DELEGATED_TASK),
         filed_only=True,
         outside_scope=N_("该申报不属于本部门初审"),
+        agent_of=AGENT,
     ),
     Rule("finance", sees=REACHED_FINANCE, sees_payout_batches=True),
     Rule("government", sees=REACHED_GOVERNMENT, sees_payout_batches=True),
@@ -84,6 +92,10 @@ RULE_OF_ROLE = {rule.role: rule for rule in RULES}
 NOBODY = Rule("", sees=NO_CLAIM)
 
 EDIT_REFUSED = N_("只有申报企业可以修改申报")
+AGENT_ONLY = N_("只有该申报的代办人可以代申报单位办理")
+CONSENT_REFUSED = N_("只有申报单位可以确认代办")
+# The roles whose own claims they are: a move they take is the claimant's (submitting).
+OWNER_ROLES = frozenset(rule.role for rule in RULES if rule.owner)
 
 
 def rule_for(actor: User) -> Rule:
@@ -93,8 +105,14 @@ def rule_for(actor: User) -> Rule:
 # The rule table compiled ---------------------------------------------------------------------
 
 
+def _agent(rule: Rule, actor: User, claim: Claim) -> bool:
+    return rule.agent_of is not None and rule.agent_of.holds(actor, claim)
+
+
 def can_view(actor: User, claim: Claim) -> bool:
     rule = rule_for(actor)
+    if _agent(rule, actor, claim):
+        return True  # its own agency claims, drafts too
     if rule.filed_only and claim.submitted_at is None:
         return False
     return any(scope.holds(actor, claim) for scope in (rule.sees, *rule.also_sees))
@@ -108,6 +126,8 @@ def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
     clause = or_(*(scope.clause(actor, model) for scope in (rule.sees, *rule.also_sees)))
     if rule.filed_only:
         clause = and_(clause, model.submitted_at.is_not(None))
+    if rule.agent_of is not None:
+        clause = or_(clause, rule.agent_of.clause(actor, model))
     return clause
 
 
@@ -116,6 +136,8 @@ def can_fire(actor: User, claim: Claim, transition: TransitionSpec) -> Decision:
         label = ROLE_LABELS.get(actor.role, actor.role)
         return Decision(False, f"当前角色（{label}）无权执行此操作")
     rule = rule_for(actor)
+    if not rule.owner and OWNER_ROLES & set(transition.roles):  # the claimant's own move
+        return ALLOW if _agent(rule, actor, claim) else Decision(False, AGENT_ONLY)
     if rule.outside_scope and not rule.sees.holds(actor, claim):
         return Decision(False, rule.outside_scope)
     return ALLOW
@@ -123,8 +145,19 @@ def can_fire(actor: User, claim: Claim, transition: TransitionSpec) -> Decision:
 
 def can_edit(actor: User, claim: Claim) -> Decision:
     rule = rule_for(actor)
+    if _agent(rule, actor, claim):
+        return ALLOW
     if not (rule.edits and rule.sees.holds(actor, claim)):
         return Decision(False, EDIT_REFUSED)
+    return ALLOW
+
+
+def can_consent(actor: User, claim: Claim) -> Decision:
+    """Consent to an agency filing is the claimant's: a user of the owner role, on its own
+    claim (approvals/claims/agency.py)."""
+    rule = rule_for(actor)
+    if not (rule.owner and rule.sees.holds(actor, claim)):
+        return Decision(False, CONSENT_REFUSED)
     return ALLOW
 
 

@@ -6,7 +6,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app) -> None:
-    from approvals.api import profile, routes, tasks  # noqa: F401  (their routes on bp)
+    from approvals.api import delegations, profile, rewards, routes, tasks  # noqa: F401
     from approvals.extensions import csrf
 
     csrf.exempt(bp)  # the API authenticates by bearer token only, never by cookie

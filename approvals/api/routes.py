@@ -10,7 +10,7 @@ from approvals.api import bp, parsing
 from approvals.api.auth import token_required
 from approvals.api.parsing import Amount, Inputs, Integer, QueryInteger, Scalar, Text
 from approvals.api.serializers import claim_json, claim_summary, policy_json
-from approvals.claims import queries, services
+from approvals.claims import agency, claimants, queries, services
 from approvals.errors import Unauthorized
 from approvals.extensions import db
 from approvals.notices.queries import get_visible_notice, notices_for
@@ -35,6 +35,8 @@ CLAIM = {
     "amount_inputs": Inputs(),
     "version": Integer(),
 }
+# 全程代办: an official files for the claimant named by its 统一社会信用代码.
+NEW_CLAIM = {**CLAIM, agency.FIELD: Text(limits.CREDIT_CODE)}
 TRANSITION = {"trigger": Text(limits.TRIGGER), "version": Integer()}
 LISTING = {
     "state": Text(limits.STATE),
@@ -82,22 +84,29 @@ def register():
 @bp.get("/policies")
 @token_required
 def policies(actor):
-    rows = db.session.scalars(select(Policy).order_by(Policy.code))
+    rows = claimants.claimable(actor, db.session.scalars(select(Policy).order_by(Policy.code)))
     return jsonify({"items": [policy_json(p) for p in rows]})
 
 
 @bp.post("/claims")
 @token_required
 def create_claim(actor):
-    data = _body(CLAIM)
-    claim = services.create_claim(
-        actor,
-        data.get("policy_code"),
-        data.get("project_title"),
-        data.get("requested_amount"),
-        data.get("amount_inputs"),
-    )
+    data = _body(NEW_CLAIM)
+    values = [data.get(k) for k in ("policy_code", "project_title", "requested_amount")]
+    values.append(data.get("amount_inputs"))
+    if agency.FIELD in data:
+        claim = agency.file_on_behalf(actor, data[agency.FIELD], *values)
+    else:
+        claim = services.create_claim(actor, *values)
     return _claim_response(actor, claim, 201)
+
+
+@bp.post("/claims/<int:claim_id>/agency-consent")
+@token_required
+def agency_consent(actor, claim_id):
+    """The claimant's user consents to the agency filing (`{version}`, optional)."""
+    data = _body({"version": Integer()})
+    return _claim_response(actor, agency.consent(actor, claim_id, data.get("version")))
 
 
 @bp.get("/claims")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from approvals.access.tasks import STEP_LABELS
+from approvals.claims import agency, rewards
 from approvals.claims.models import Claim
 from approvals.money import fmt
 from approvals.notices.models import Notice
@@ -26,6 +28,8 @@ def policy_json(policy: Policy) -> dict:
         "window_open": policy.window_open.isoformat(),
         "window_close": policy.window_close.isoformat(),
         "required_evidence": list(policy.required_evidence),
+        "claimant_types": list(policy.claimant_types or ()),
+        "rewards_people": policy.rewards_people,
         "amount_rule": policy.amount_rule,
         "amount_rule_text": amount_rules.describe(policy.amount_rule),
         "amount_inputs": [
@@ -45,7 +49,10 @@ def claim_summary(claim: Claim) -> dict:
         "enterprise": {
             "name": claim.enterprise.name,
             "credit_code": claim.enterprise.credit_code,
+            "claimant_type": claim.enterprise.claimant_type,
         },
+        # The department that reviews it: the policy's, or the one it was transferred to.
+        "department": claim.department.code,
         "project_title": claim.project_title,
         "requested_amount": fmt(claim.requested_amount),
         "approved_amount": fmt(claim.approved_amount),
@@ -68,18 +75,24 @@ def person_json(user: User | None) -> dict | None:
 
 
 def review_task_json(task) -> dict:
-    """A review task as the claim lists it: whose part it is, and its decision and signer."""
+    """A review task as the claim lists it: whose part it is (and which step of a sign-off
+    chain: `step` "" outside one), what its first step prepared, its decision and signer,
+    and whom the signer substituted for (委派)."""
     return {
         "id": task.id,
         "state": task.state,
         "round": task.round,
         "department": task.department.code if task.department else None,
         "role": task.role,
+        "step": task.step,
+        "step_label": STEP_LABELS.get(task.step, ""),
+        "prepared": task.prepared,
         "assignee": person_json(task.assignee),
         "status": task.status,
         "decision": task.decision,
         "opinion": task.opinion,
         "decided_by": person_json(task.decided_by),
+        "on_behalf_of": person_json(task.on_behalf_of),
         "decided_at": task.decided_at.isoformat() if task.decided_at else None,
         "version": task.version,
     }
@@ -104,6 +117,16 @@ def claim_json(claim: Claim, actor: User, notices: list[Notice]) -> dict:
     data["maximum"] = {"amount": fmt(computed.maximum), "computation": computed.text}
     data["available_triggers"] = [t.trigger for t in available_transitions(actor, claim)]
     data["payee"] = payee_facts(actor, claim)  # the number in full for finance only
+    # 全程代办: the official filing it for the claimant and the claimant's consent; or None.
+    data["agency"] = agency.record(claim)
+    # 税收分成认定: the share and period the departments gave (none for a payout).
+    data["recognition"] = {
+        "share": fmt(claim.recognised_share),
+        "from": claim.share_from.isoformat() if claim.share_from else None,
+        "until": claim.share_until.isoformat() if claim.share_until else None,
+    }
+    # The people it rewards, identity numbers masked for everyone.
+    data["reward_recipients"] = [rewards.shown(r, actor) for r in claim.reward_recipients]
     data["attachments"] = [
         {"id": a.id, "filename": a.filename, "kind": a.kind, "size": a.size, "sha256": a.sha256}
         for a in claim.attachments

@@ -4,7 +4,9 @@
 role and the ones it holds (`open`: awaiting a decision, held or not, in a round the claim
 is still in; `claimed`: those held; `done`: decided). `POST /tasks/<id>/claim` takes one,
 `POST /tasks/<id>/decision` `{decision, opinion, version}` decides it (approvals/workflow/
-tasks.py); errors as the transitions': 403, 404, 409 `stale_version`, 422.
+tasks.py), with, on a sign-off chain's first step (经办), the values of the move the chain
+fires (e.g. `approved_amount`), read as the transitions read them; errors as the
+transitions': 403, 404, 409 `stale_version`, 422 naming each wrong field.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from approvals import limits
 from approvals.api import bp, parsing
 from approvals.api.auth import token_required
 from approvals.api.parsing import Integer, QueryInteger, Text
+from approvals.api.routes import transition_fields
 from approvals.api.serializers import review_task_json
 from approvals.claims.models import Claim
 from approvals.extensions import db
 from approvals.workflow import tasks
+from approvals.workflow.task_spec import TASK_OPINION_FIELD
 
 LISTING = {
     "status": Text(8),
@@ -65,8 +69,15 @@ def claim_task(actor, task_id):
 @bp.post("/tasks/<int:task_id>/decision")
 @token_required
 def decide_task(actor, task_id):
-    data = parsing.body(DECISION)
+    # The opinion is the task's own; the other declared fields are what a first step prepares.
+    fields = {k: v for k, v in transition_fields().items() if k != TASK_OPINION_FIELD}
+    data = parsing.body({**fields, **DECISION})
     task = tasks.decide(
-        actor, task_id, data.get("decision"), data.get("opinion"), version=data.get("version")
+        actor,
+        task_id,
+        data.get("decision"),
+        data.get("opinion"),
+        version=data.get("version"),
+        prepared={k: data[k] for k in fields if k in data},
     )
     return _answer(task)

@@ -5,7 +5,16 @@ def init_app(app) -> None:
     """The claims' guards, fields and effects on the catalog, the runtime's hooks for claims,
     and the claim pages."""
     from approvals.access import can_fire, can_view, sees_only_own
-    from approvals.claims import candidates, fields, guards, history
+    from approvals.claims import (  # noqa: F401  (agency_routes: its routes are on bp)
+        agency_routes,
+        candidates,
+        fields,
+        guards,
+        history,
+        reward_routes,
+        transfer,
+    )
+    from approvals.claims.delegation_routes import bp as delegations_bp
     from approvals.claims.models import Claim
     from approvals.claims.routes import bp
     from approvals.claims.task_routes import decide_task  # noqa: F401  (its route is on bp)
@@ -16,6 +25,7 @@ def init_app(app) -> None:
     guards.register(cat)
     fields.register(cat)
     candidates.register(cat)
+    transfer.register(cat)
     cat.effect("claim.submitted", history.mark_submitted, stage="claim")
     cat.subjects = Subjects(
         load=lambda claim_id: db.session.get(Claim, claim_id),
@@ -24,5 +34,9 @@ def init_app(app) -> None:
         arrive=history.arrive,
         record=history.record,
         sees_only_own=sees_only_own,
+        signoff_threshold=lambda claim: claim.policy.signoff_threshold,
     )
+    # Identity numbers of the people a claim rewards are shown masked, on every page.
+    app.add_template_filter(reward_routes.mask_id_number, "id_masked")
     app.register_blueprint(bp)
+    app.register_blueprint(delegations_bp)  # 委派: whom the officials' review tasks answer to

@@ -15,7 +15,7 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
 from approvals.claims import panels as page_panels
-from approvals.claims.forms import DecisionForm, decision_form_class
+from approvals.claims.forms import DecisionForm, decision_form_class, with_choices
 from approvals.errors import Invalid
 from approvals.i18n import label
 from approvals.workflow import fields as transition_fields
@@ -74,11 +74,13 @@ def decision_form(claim, moves, posted: DecisionForm | None = None) -> DecisionF
     form its moves now need."""
     form_class = decision_form_class(declared_for(moves))
     if type(posted) is form_class:
-        return posted
+        return with_choices(posted, claim)
     if posted is not None:
-        return form_class(formdata=None, data={**posted.typed(), "version": claim.version})
-    data = {spec.name: spec.initial(claim) for spec in form_class.declared}
-    return form_class(formdata=None, data={**data, "version": claim.version})
+        data = {**posted.typed(), "version": claim.version}
+    else:
+        data = {spec.name: spec.initial(claim) for spec in form_class.declared}
+        data["version"] = claim.version
+    return with_choices(form_class(formdata=None, data=data), claim)
 
 
 def needed_by(moves) -> dict[str, str]:

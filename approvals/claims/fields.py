@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from approvals import limits
+from approvals.claims import recognition
+from approvals.claims.rewards import rewards_total
 from approvals.claims.supplement import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, deadline_terms
 from approvals.i18n import N_
 from approvals.money import amount_error
@@ -30,9 +32,15 @@ def _comment(claim, value) -> tuple[str | None, str | None]:
 
 
 def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
+    if claim.requested_amount is None:  # a recognition: a share and a period, no money
+        return None, "该申报为税收分成认定，不核定金额"
     amount, problem = amount_error(value)
     if problem:
         return None, problem
+    rewarded = rewards_total(claim)
+    if amount < rewarded:
+        # The approved amount covers the claimant's work fund and the rewards it listed.
+        return None, f"核定金额不能低于有功人员奖励合计 {rewarded:,.2f} 元"
     if amount > claim.requested_amount:
         return None, f"核定金额不能超过申报金额 {claim.requested_amount:,.2f} 元"
     if amount > claim.policy.cap:
@@ -83,6 +91,8 @@ def _set_supplement_due(claim, days, today: date) -> dict:
 
 def suggested_amount(claim) -> str:
     """What a reviewer may approve at most: the request, or the rule's maximum if lower."""
+    if claim.requested_amount is None:
+        return ""
     return f"{min(claim.requested_amount, maximum_for(claim).maximum):.2f}"
 
 
@@ -136,3 +146,4 @@ FIELDS = (
 def register(cat) -> None:
     for field in FIELDS:
         cat.field(field)
+    recognition.register(cat)  # a recognition's share and period

@@ -6,6 +6,7 @@ them on the app's catalog (approvals/claims/__init__.py), where the workflow fil
 
 from __future__ import annotations
 
+from approvals.claims import rewards
 from approvals.organisations.payee import claim_payee_problems, payout_refusal
 from approvals.workflow.guards import GuardContext
 
@@ -91,6 +92,37 @@ def exclusive_group_clear(claim, ctx: GuardContext) -> bool:
     return _group_conflict(claim) is None
 
 
+# A fact of the clause, routing a claim (not offered where it does not fit): a recognition
+# (税收分成认定) is given a share and a period, a payout an amount.
+def _recognition_text(claim, ctx: GuardContext) -> str:
+    if claim.policy.is_recognition:
+        return "该政策条款为税收分成认定：认定分成比例和期限，不核定金额"
+    return "该政策条款不是税收分成认定，请核定金额"
+
+
+def is_recognition(claim, ctx: GuardContext) -> bool:
+    return claim.policy.is_recognition
+
+
+def _rewards_text(claim, ctx: GuardContext) -> str:
+    return rewards.list_problem(claim) or ""
+
+
+def rewards_listed(claim, ctx: GuardContext) -> bool:
+    """A clause that rewards people is filed with the list of them (有功人员名单)."""
+    return rewards.list_problem(claim) is None
+
+
+# 全程代办: a claim an official filed for the claimant is submitted only once the claimant has
+# recorded its consent (approvals/claims/agency.py); a claim without an agent needs none.
+def _consent_text(claim, ctx: GuardContext) -> str:
+    return "该申报由工作人员代办，须经申报单位在本系统确认同意代办后才能提交"
+
+
+def agency_consented(claim, ctx: GuardContext) -> bool:
+    return claim.agent_id is None or claim.agency_consent_at is not None
+
+
 # (name, check, explanation, the part of the claim to fix)
 GUARDS = (
     ("window_open", window_open, _window_text, "policy"),
@@ -100,9 +132,12 @@ GUARDS = (
     ("needs_government_approval", needs_government_approval, _no_government_text, "claim"),
     ("payee_valid", payee_valid, _payee_text, "bank_account"),
     ("exclusive_group_clear", exclusive_group_clear, _group_text, "exclusive_group"),
+    ("agency_consented", agency_consented, _consent_text, "agency_consent"),
+    ("rewards_listed", rewards_listed, _rewards_text, "reward_recipients"),
 )
 
 
 def register(cat) -> None:
     for name, check, explain, on in GUARDS:
         cat.guard(name, explain, on)(check)
+    cat.guard("is_recognition", _recognition_text, "policy", routing=True)(is_recognition)

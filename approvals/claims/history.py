@@ -1,11 +1,14 @@
 """What every move of a claim keeps: the claim's own facts, and its audit event.
 
 Registered with the runtime as the claims' `Subjects` (approvals/claims/__init__.py): the
-runtime calls `arrive` before the event and `record` to write it.
+runtime calls `arrive` before the event and `record` to write it. `record` also writes the
+event of a review task's decision (trigger `task_decision`, the claim staying in its state;
+approvals/workflow/runtime.py `record_decision`), naming the official a substitute acted for.
 """
 
 from __future__ import annotations
 
+from approvals.claims import agency
 from approvals.claims.models import ClaimEvent
 from approvals.extensions import db
 from approvals.money import fmt
@@ -29,10 +32,12 @@ def arrive(step) -> None:
 
 
 def mark_submitted(step) -> None:
-    """The `claim.submitted` effect: filed now; a 补正期限 of an earlier return is spent."""
+    """The `claim.submitted` effect: filed now; a 补正期限 of an earlier return is spent; an
+    agency filing's agent and consent are recorded (approvals/claims/agency.py)."""
     claim = step.subject
     claim.submitted_at = step.now
     claim.supplement_due, claim.supplement_due_provisional = None, False
+    agency.on_submission(step)
 
 
 def record(step) -> ClaimEvent:
@@ -65,7 +70,7 @@ def record(step) -> ClaimEvent:
             },
             "evidence": [{"kind": a.kind, "sha256": a.sha256} for a in claim.attachments],
             "workflow": {"name": claim.workflow, "version": claim.workflow_version},
-            **decision_facts(claim, actor),
+            **decision_facts(claim, actor, step.on_behalf_of),
         },
     )
     db.session.add(event)
@@ -73,12 +78,25 @@ def record(step) -> ClaimEvent:
     return event
 
 
-def decision_facts(claim, actor) -> dict:
+def decision_facts(claim, actor, principal=None) -> dict:
     """What an event's snapshot records beside the decision, the facts an auditor asks for:
     the amount inputs and the maximum they allow, the enterprise, and who decided in which
-    capacity, so that an event alone shows what the decision was based on."""
+    capacity (and for whom, when a substitute decided: 委派), so that an event alone shows
+    what the decision was based on."""
     computed = amount_rules.maximum_for(claim)
     department = actor.department
+    capacity = {
+        "role": actor.role,
+        "department": department.code if department else None,
+        "department_name": department.name if department else None,
+    }
+    if principal is not None:
+        capacity["on_behalf_of"] = {
+            "id": principal.id,
+            "name": principal.display_name or principal.username,
+            "department": principal.department.code if principal.department else None,
+            "position": principal.position,
+        }
     return {
         "amount_inputs": claim.amount_inputs,
         "maximum": {"amount": fmt(computed.maximum), "computation": computed.text},
@@ -86,9 +104,5 @@ def decision_facts(claim, actor) -> dict:
             "name": claim.enterprise.name,
             "credit_code": claim.enterprise.credit_code,
         },
-        "actor": {
-            "role": actor.role,
-            "department": department.code if department else None,
-            "department_name": department.name if department else None,
-        },
+        "actor": capacity,
     }

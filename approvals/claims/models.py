@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from approvals import limits
 from approvals.db import utcnow
 from approvals.extensions import db
-from approvals.organisations.models import Enterprise, User
+from approvals.organisations.models import Department, Enterprise, User
 from approvals.policies.models import Policy
 
 if TYPE_CHECKING:
@@ -106,6 +106,8 @@ class Claim(db.Model):
     decided_at: Mapped[datetime | None]
 
     policy: Mapped[Policy] = relationship()
+    # The department that reviews it: the policy's, unless a department transferred it (转办).
+    department: Mapped[Department] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])

@@ -7,14 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from approvals.access import can_edit
+from approvals.claims import agency
 from approvals.claims.decision import confirmed_first, decision_form, ending, needed_by, offer
 from approvals.claims.duplicates import rivals_shown_to
 from approvals.claims.forms import (
+    AgencyConsentForm,
     AttachmentForm,
-    ClaimForm,
+    RewardRecipientForm,
     amount_input_values,
+    claim_form,
     options,
 )
+from approvals.claims.rewards import rewards_total
 from approvals.claims.services import is_editable
 from approvals.claims.tagged import is_tagged
 from approvals.claims.task_page import tasks_context
@@ -47,18 +51,22 @@ def amount_context(policy, stored: dict | None = None) -> dict:
     }
 
 
-def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=None, task=None):
+def render_claim(
+    claim, status: int = 200, *, edit=None, upload=None, decision=None, task=None, reward=None
+):
     """Render the claim page; a form passed in (with its errors) replaces the blank one
-    (`task`: a review task's id and its posted form)."""
+    (`task`: a review task's id and its posted form; `reward`: a person being named)."""
     editable = is_editable(claim) and bool(can_edit(current_user, claim))
     offered = offer(current_user, claim)
     moves = offered.here
     decision = decision_form(claim, moves, decision)  # one form for every offered move
     if editable and edit is None:
-        edit = ClaimForm(
+        requested = claim.requested_amount
+        edit = claim_form(
+            claim.policy,
             formdata=None,
             project_title=claim.project_title,
-            requested_amount=f"{claim.requested_amount:.2f}",
+            requested_amount=f"{requested:.2f}" if requested is not None else "",
             version=claim.version,
         )
     if editable and upload is None:
@@ -83,9 +91,34 @@ def render_claim(claim, status: int = 200, *, edit=None, upload=None, decision=N
         elsewhere=offered.elsewhere,
         payee=payee_view(current_user, claim),
         **tasks_context(current_user, claim, task),
+        **agency_context(current_user, claim),
+        **rewards_context(current_user, claim, editable, reward),
         **amount_context(claim.policy, claim.amount_inputs),
     )
     return page, status
+
+
+def rewards_context(actor, claim, editable: bool, posted=None) -> dict:
+    """The people the claim rewards (有功人员), identity numbers masked for everyone; the
+    form to name one more while the claim is editable."""
+    if not claim.policy.rewards_people:
+        return {"rewards": None}
+    form = (posted or RewardRecipientForm(formdata=None)) if editable else None
+    return {
+        "rewards": claim.reward_recipients,
+        "rewards_total": rewards_total(claim),
+        "reward_form": form,
+    }
+
+
+def agency_context(actor, claim) -> dict:
+    """An agency filing (全程代办): who files it, whether the claimant has consented, and the
+    consent button for the claimant's users while the draft waits for it."""
+    shown = agency.shown_to(actor, claim)
+    consent = None
+    if shown is not None and shown.may_consent:
+        consent = AgencyConsentForm(formdata=None, version=claim.version)
+    return {"agency": shown, "consent_form": consent}
 
 
 def _last_return(claim):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -17,16 +19,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from approvals.access.pages import roles_required
-from approvals.claims import decision, duplicates, queries, services
-from approvals.claims.forms import ClaimForm
+from approvals.access import can_edit, can_view
+from approvals.access.pages import home_url, roles_required
+from approvals.claims import claimants, decision, duplicates, queries, services
+from approvals.claims.forms import claim_form
 from approvals.claims.models import Claim
 from approvals.claims.page import amount_context, attachment_form, render_claim
 from approvals.claims.storage import path_for
 from approvals.clock import LOCAL
 from approvals.db import utcnow
 from approvals.downloads import evidence_headers, file_name, stored_file
-from approvals.errors import Conflict, Invalid
+from approvals.errors import Conflict, Forbidden, Invalid
 from approvals.extensions import db
 from approvals.forms import with_errors
 from approvals.i18n import N_
@@ -45,6 +48,7 @@ def _to_claim(claim_id: int):
 @login_required
 def policies():
     rows = db.session.scalars(select(Policy).order_by(Policy.window_close, Policy.code)).all()
+    rows = claimants.claimable(current_user, rows)  # a claimant sees what it may claim
     today = utcnow().astimezone(LOCAL).date()
     return render_template("claims/policies.html", policies=rows, today=today)
 
@@ -62,13 +66,24 @@ def new():
     policy = db.session.scalar(select(Policy).where(Policy.code == request.args.get("policy", "")))
     if policy is None:
         abort(404)
-    form = ClaimForm()
-    # One live claim per policy and year: the page links to it instead of offering a second.
-    existing = duplicates.live_claim(current_user.enterprise_id, policy.id)
+    refused = claimants.refusal(current_user.enterprise, policy)
+    if refused:  # a clause for other claimants (申报主体): said on the page, nothing offered
+        context = {"policy": policy, "refused": refused, "existing": None, "form": None}
+        return render_template("claims/new.html", **context, **amount_context(policy)), 422
+    create = partial(services.create_claim, current_user, policy.code)
+    return draft_page(policy, current_user.enterprise_id, create, "claims/new.html")
+
+
+def draft_page(policy, enterprise_id: int, create, template: str, **context):
+    """The new-claim form of `policy` for the enterprise's claim, on the claimant's page or
+    the agent's (approvals/claims/agency_routes.py); posted and valid, `create(**changes)`
+    drafts it and the claim page follows. One live claim per policy and year: the page
+    names the one there is instead of offering a second."""
+    form = claim_form(policy)
+    existing = duplicates.live_claim(enterprise_id, policy.id)
     if existing is None and form.validate_on_submit():
         try:
-            changes = form.changes(policy, request.form)
-            claim = services.create_claim(current_user, policy.code, **changes)
+            claim = create(**form.changes(policy, request.form))
         except duplicates.DuplicateClaim as exc:  # a colleague filed it a moment ago
             existing = db.session.get(Claim, exc.existing_id)
         except Invalid as exc:
@@ -80,7 +95,13 @@ def new():
     if existing is not None and request.method == "POST":
         status = 409
     page = render_template(
-        "claims/new.html", form=form, policy=policy, existing=existing, **amount_context(policy)
+        template,
+        form=form,
+        policy=policy,
+        existing=existing,
+        existing_shown=existing is not None and can_view(current_user, existing),
+        **amount_context(policy),
+        **context,
     )
     return page, status
 
@@ -91,11 +112,21 @@ def detail(claim_id: int):
     return render_claim(services.get_visible(current_user, claim_id))
 
 
-@bp.post("/claims/<int:claim_id>/edit")
-@roles_required("enterprise")
-def edit(claim_id: int):
+def _to_change(claim_id: int) -> Claim:
+    """The claim, for one who may change it (the claimant, or the official filing it for the
+    claimant: its agent); 404 for a claim unseen, 403 for one seen but not theirs to change."""
     claim = services.get_visible(current_user, claim_id)
-    form = ClaimForm()
+    allowed = can_edit(current_user, claim)
+    if not allowed:
+        raise Forbidden(allowed.reason)
+    return claim
+
+
+@bp.post("/claims/<int:claim_id>/edit")
+@roles_required("enterprise", "reviewer")
+def edit(claim_id: int):
+    claim = _to_change(claim_id)
+    form = claim_form(claim.policy)
     if not form.validate_on_submit():
         return render_claim(claim, 422, edit=form)
     return _carry_out(
@@ -109,9 +140,9 @@ def edit(claim_id: int):
 
 
 @bp.post("/claims/<int:claim_id>/attachments")
-@roles_required("enterprise")
+@roles_required("enterprise", "reviewer")
 def upload(claim_id: int):
-    claim = services.get_visible(current_user, claim_id)
+    claim = _to_change(claim_id)
     form = attachment_form(claim.policy, formdata=request.form | request.files)
     if not form.validate_on_submit():
         return render_claim(claim, 422, upload=form)
@@ -125,7 +156,7 @@ def upload(claim_id: int):
 
 
 @bp.post("/claims/<int:claim_id>/attachments/<int:attachment_id>/delete")
-@roles_required("enterprise")
+@roles_required("enterprise", "reviewer")
 def remove(claim_id: int, attachment_id: int):
     try:
         services.remove_attachment(current_user, claim_id, attachment_id)
@@ -182,6 +213,8 @@ def act(claim_id: int):
     except Invalid as exc:
         return render_claim(claim, 422, decision=with_errors(form, exc))
     flash(_("已办理，申报状态已更新。"), "success")
+    if not can_view(current_user, claim):  # e.g. transferred (转办) out of its remit
+        return redirect(home_url(current_user))
     return _to_claim(claim.id)
 
 

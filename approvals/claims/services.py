@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from approvals import limits
 from approvals.access import can_edit, can_view
-from approvals.claims import duplicates, evidence
+from approvals.claims import claimants, duplicates, evidence
 from approvals.claims.models import Attachment, Claim
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
@@ -18,6 +18,7 @@ from approvals.money import parse_amount
 from approvals.organisations.models import User
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
+from approvals.workflow.deadlines import due_at
 from approvals.workflow.registry import engine_for, workflows
 from approvals.workflow.runtime import stale_guard
 
@@ -45,6 +46,11 @@ def _title(value, errors: dict) -> str | None:
 
 
 def _requested(value, policy: Policy | None, errors: dict):
+    if policy is not None and policy.is_recognition:
+        # 税收分成认定: the outcome is a share and a period, never an amount.
+        if value not in (None, ""):
+            errors["requested_amount"] = N_("税收分成认定不填写申报金额：认定的是分成比例和期限")
+        return None
     try:
         amount = parse_amount(value, "requested_amount")
     except Invalid as exc:
@@ -79,28 +85,53 @@ def create_claim(
 ) -> Claim:
     if actor.role != "enterprise":
         raise Forbidden("只有企业用户可以申报")
+    return draft_claim(
+        actor, actor.enterprise, policy_code, project_title, requested_amount, amount_inputs
+    )
+
+
+def draft_claim(
+    creator: User,
+    enterprise,
+    policy_code: str,
+    project_title: str,
+    requested_amount,
+    amount_inputs=None,
+    *,
+    agent: User | None = None,
+) -> Claim:
+    """A new draft of `enterprise`'s, created by `creator`: the enterprise's own user, or the
+    official filing it on the enterprise's behalf (`agent`, approvals/claims/agency.py), who
+    files only under the clauses of its own department."""
     errors: dict = {}
     policy = db.session.scalar(select(Policy).where(Policy.code == (policy_code or "")))
     if policy is None:
         errors["policy_code"] = N_("请选择有效的政策条款")
+    elif agent is not None and policy.department_id != agent.department_id:
+        errors["policy_code"] = N_("只能代办本部门的政策条款")
+    elif refused := claimants.refusal(enterprise, policy):
+        raise Invalid(refused, code="claimant_type", fields={"policy_code": refused})
     title = _title(project_title, errors)
     amount = _requested(requested_amount, policy, errors)
     inputs = _amount_inputs(amount_inputs, policy, amount, errors)
     _raise_if(errors)
     engine = workflows().get(policy.workflow)
     with transaction():
-        duplicates.lock_enterprise(actor.enterprise_id)  # one live claim per policy and year
+        duplicates.lock_enterprise(enterprise.id)  # one live claim per policy and year
         claim = Claim(
             workflow=engine.spec.name,
             workflow_version=engine.spec.version,
             policy=policy,
             department_id=policy.department_id,
-            enterprise_id=actor.enterprise_id,
-            created_by=actor,
+            enterprise_id=enterprise.id,
+            created_by=creator,
+            agent=agent,
             project_title=title,
             requested_amount=amount,
             amount_inputs=inputs,
             state=engine.spec.initial,
+            # A draft's deadline is its workflow's for declaring (e.g. by the end of December).
+            due_at=due_at(engine.spec.states[engine.spec.initial].deadline, policy.call_year),
         )
         db.session.add(claim)
         db.session.flush()

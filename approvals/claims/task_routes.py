@@ -1,4 +1,5 @@
-"""The claim page's review-task decision: agree, disagree or return, with an opinion."""
+"""The claim page's review-task decision: agree, disagree or return, with an opinion (and on
+a sign-off chain's first step, the values of the move the chain fires)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from flask_login import current_user, login_required
 
 from approvals.access import can_decide
 from approvals.claims import services
-from approvals.claims.forms import TaskDecisionForm
 from approvals.claims.page import render_claim
 from approvals.claims.routes import bp
-from approvals.claims.task_page import task_of
+from approvals.claims.task_page import posted_form, task_of
 from approvals.errors import Conflict, Forbidden, Invalid
 from approvals.forms import with_errors
 from approvals.workflow import tasks
@@ -25,12 +25,17 @@ def decide_task(claim_id: int, task_id: int):
     allowed = can_decide(current_user, task)  # before the form: a stranger's post is refused
     if not allowed:
         raise Forbidden(allowed.reason)
-    form = TaskDecisionForm()
+    form = posted_form(claim, task)
     if not form.validate_on_submit():
         return render_claim(claim, 422, task=(task.id, form))
     try:
         tasks.decide(
-            current_user, task.id, form.decision.data, form.opinion.data, version=form.version.data
+            current_user,
+            task.id,
+            form.decision.data,
+            form.opinion.data,
+            version=form.version.data,
+            prepared=form.prepared(),
         )
     except Conflict as exc:
         # Decided or taken by someone else, or the claim moved on: the page as it now stands,

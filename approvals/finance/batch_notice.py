@@ -14,11 +14,13 @@ from approvals.extensions import db
 from approvals.finance.models import Batch
 from approvals.money import fmt
 from approvals.notices import render
-from approvals.notices.issue import full_name, new_verification_code, verify_url
+from approvals.notices.issue import new_verification_code, verify_url
+from approvals.notices.joint import joint_reviewers
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
+from approvals.organisations.naming import full_name
 
 KIND = "batch_list"
 
@@ -28,6 +30,8 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
 
     local = now.astimezone(LOCAL)
     sums = totals(batch)
+    # The department/township track's claims were reviewed jointly (联合审核), not re-reviewed.
+    joint = {item.claim_id for item in batch.items if joint_reviewers(item.claim)}
     url = verify_url(code)
     # The departments whose clauses are paid are told; the city government is copied.
     departments = sorted({item.claim.policy.department for item in batch.items}, key=lambda d: d.id)
@@ -45,7 +49,10 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
         "contact_phone": issuer.contact_phone,
         # 经市政府审定 is said only of the claims that went through the government's review.
         "government": sum(1 for item in batch.items if item.claim.reached_government),
+        "joint": len(joint),
         "all_accounts": all(item.payee_account for item in batch.items),
+        # Some of it went to the people a claim rewards (有功人员), to their own accounts.
+        "to_people": any(line.recipient for item in batch.items for line in item.lines),
         "batch_name": batch.name,
         "issued_on": f"{local.year}年{local.month}月{local.day}日",
         "created": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -59,6 +66,7 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
                 "enterprise": item.claim.enterprise.name,
                 "claim_number": item.claim.number,
                 "via_government": item.claim.reached_government,
+                "joint": item.claim_id in joint,
                 "policy": item.claim.policy.title_zh,
                 "funding_type": item.claim.policy.funding_type_label,
                 "amount": f"{item.amount:,.2f}",

@@ -20,14 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from approvals.claims.models import Claim
+from approvals.claims.rewards import mask_id_number
 from approvals.claims.tagged import in_states_tagged, is_tagged, trigger_with
 from approvals.clock import LOCAL
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Invalid, NotFound
 from approvals.extensions import db
-from approvals.finance import ledger, prorata
+from approvals.finance import ledger, payout_lines, prorata
 from approvals.finance.budgets import FINANCE_ROLES, READER_ROLES, require
-from approvals.finance.models import Batch, BatchItem
+from approvals.finance.models import PAYOUT_LINE_KINDS, Batch, BatchItem
 from approvals.money import ZERO, parse_amount
 from approvals.organisations.models import User
 from approvals.organisations.profile import freeze_payee, payee_problem, unfreeze_payee
@@ -101,18 +102,18 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
             db.session.flush()
             for claim in claims:
                 payee = freeze_payee(claim)
-                db.session.add(
-                    BatchItem(
-                        batch_id=batch.id,
-                        claim_id=claim.id,
-                        approved_amount=claim.approved_amount,
-                        amount=claim.approved_amount,
-                        payee_bank_name=payee.bank_name,
-                        payee_account=payee.account,
-                        payee_account_name=payee.account_name,
-                        reference=f"{year}B{seq:02d}-{claim.id:06d}",
-                    )
+                item = BatchItem(
+                    batch_id=batch.id,
+                    claim_id=claim.id,
+                    approved_amount=claim.approved_amount,
+                    amount=claim.approved_amount,
+                    payee_bank_name=payee.bank_name,
+                    payee_account=payee.account,
+                    payee_account_name=payee.account_name,
+                    reference=f"{year}B{seq:02d}-{claim.id:06d}",
                 )
+                payout_lines.compose(item, claim)  # the people it rewards, one line each
+                db.session.add(item)
     except (IntegrityError, StaleDataError) as exc:
         # Another batch took one of these claims (or froze its account), or this year's
         # number, first.
@@ -156,6 +157,11 @@ def scale(actor: User, batch_id: int, policy_code: str, limit) -> list[prorata.S
         for share in shares:
             items[share.key].amount = share.amount
             items[share.key].rounding_fen = share.bonus_fen
+            # The item's lines (the claimant's share, each person's reward) by its own ratio.
+            if not payout_lines.rescale(items[share.key]):
+                raise Invalid(
+                    "可用额度过小：有收款人核减后不足一分钱", fields={"limit": "额度过小"}
+                )
         scaling = dict(batch.scaling or {})
         scaling[policy_code] = {
             "limit": f"{limit:.2f}",
@@ -289,6 +295,8 @@ def totals(batch: Batch) -> dict:
     }
 
 
+# A row per transfer: an item paid to its claimant alone is one; an item whose claim rewards
+# people (有功人员) is one per payout line, each person named with the identity number masked.
 PAYMENT_HEADERS = [
     "序号",
     "收款单位",
@@ -299,27 +307,51 @@ PAYMENT_HEADERS = [
     "支付凭证号",
     "申报编号",
     "用途",
+    "收款人类别",
+    "身份证号码",
 ]
 
 
 def payment_rows(batch: Batch) -> list[list]:
     rows = []
-    for n, item in enumerate(batch.items, 1):
-        ent = item.claim.enterprise
-        rows.append(
-            [
-                n,
-                item.payee_account_name or ent.name,
-                ent.credit_code,
-                item.payee_bank_name or "",  # frozen at composition, never the live profile
-                item.payee_account or "",
-                item.amount,
-                item.reference,
-                item.claim.number,
-                f"{batch.name}政策兑现资金：{item.claim.policy.title_zh}",
-            ]
+    for item in batch.items:
+        ent, purpose = (
+            item.claim.enterprise,
+            f"{batch.name}政策兑现资金：{item.claim.policy.title_zh}",
         )
-    return rows
+        if not item.lines:
+            rows.append(
+                [
+                    item.payee_account_name or ent.name,
+                    ent.credit_code,
+                    item.payee_bank_name or "",  # frozen at composition, never the live profile
+                    item.payee_account or "",
+                    item.amount,
+                    item.reference,
+                    item.claim.number,
+                    purpose,
+                    PAYOUT_LINE_KINDS["claimant"],
+                    "",
+                ]
+            )
+            continue
+        for line in item.lines:
+            person = line.recipient
+            rows.append(
+                [
+                    line.payee_name,
+                    "" if person else ent.credit_code,
+                    line.bank_name,
+                    line.account,
+                    line.amount,
+                    payout_lines.reference(item, line),
+                    item.claim.number,
+                    f"{purpose}（有功人员奖励）" if person else purpose,
+                    line.kind_label,
+                    mask_id_number(person.id_number) if person else "",
+                ]
+            )
+    return [[n, *row] for n, row in enumerate(rows, 1)]
 
 
 def list_batches() -> list[Batch]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from approvals.finance import ledger, recovery
+from approvals.finance import ledger, payout_lines, recovery
 from approvals.finance.models import RECOVERED, WRITTEN_OFF
 
 
@@ -20,6 +20,10 @@ def _reserve(step) -> None:
 
 def _pay(step) -> None:
     ledger.pay(step.subject, step.event)
+    # Whom the payment reached, line by line, when the claim rewards people (有功人员).
+    lines = payout_lines.notice_lines(step.subject)
+    if lines:
+        step.notice_facts["payout_lines"] = lines
 
 
 def _release(step) -> None:
@@ -85,3 +89,4 @@ def register(cat) -> None:
     for name in MARKERS:
         cat.effect(name)
     cat.checks.append(reservation_kept)
+    payout_lines.register(cat)  # a claim that rewards people is paid through its batch

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from approvals.claims.models import Claim
+from approvals.claims.models import Claim, RewardRecipient
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.notices.models import Notice
@@ -186,6 +186,52 @@ class BatchItem(db.Model):
 
     batch: Mapped[Batch] = relationship(back_populates="items")
     claim: Mapped[Claim] = relationship()
+    # The transfers that make up the item when the claim rewards people (approvals/finance/
+    # payout_lines.py); none for a claim paid to the claimant alone.
+    lines: Mapped[list[PayoutLine]] = relationship(
+        back_populates="item", order_by="PayoutLine.seq", cascade="all, delete-orphan"
+    )
+
+
+# Who a payout line pays: the claimant organisation's own share, or a person it rewards.
+PAYOUT_LINE_KINDS = {"claimant": "单位", "person": "个人"}
+
+
+class PayoutLine(db.Model):
+    """One transfer of a batch item (一笔支付): the claimant's share to its account, or one
+    reward to a named person's own account (有功人员), frozen when the claim entered the
+    batch; an item's lines sum to its amount, so that the ledger, the bank file and the
+    payout notice name the same yuan."""
+
+    __tablename__ = "payout_lines"
+    __table_args__ = (
+        CheckConstraint("kind IN ('claimant', 'person')", name="kind_known"),
+        CheckConstraint("amount > 0 AND amount <= approved_amount", name="amount_within_approved"),
+        CheckConstraint(
+            "(kind = 'person') = (reward_recipient_id IS NOT NULL)", name="person_named"
+        ),
+        CheckConstraint("seq >= 1", name="seq_positive"),
+        UniqueConstraint("batch_item_id", "seq", name="uq_payout_lines_batch_item_id_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_item_id: Mapped[int] = mapped_column(ForeignKey("batch_items.id"), index=True)
+    seq: Mapped[int]  # 1: the claimant's share, then the persons in the order listed
+    kind: Mapped[str] = mapped_column(String(16))
+    reward_recipient_id: Mapped[int | None] = mapped_column(ForeignKey("reward_recipients.id"))
+    # Frozen at composition: the name and account the bank is told to pay.
+    payee_name: Mapped[str] = mapped_column(String(128))
+    bank_name: Mapped[str] = mapped_column(String(128))
+    account: Mapped[str] = mapped_column(String(64))
+    approved_amount: Mapped[Decimal]  # the line's part of the item's approved amount
+    amount: Mapped[Decimal]  # what the batch pays on it: approved, or scaled down pro rata
+
+    item: Mapped[BatchItem] = relationship(back_populates="lines")
+    recipient: Mapped[RewardRecipient | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return PAYOUT_LINE_KINDS[self.kind]
 
 
 class Recovery(db.Model):

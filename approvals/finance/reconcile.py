@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from approvals.claims.models import Claim
 from approvals.extensions import db
+from approvals.finance import payout_lines
 from approvals.finance.ledger import held, sums_by_kind
 from approvals.finance.models import BatchItem, Budget, LedgerEntry, Recovery
 from approvals.money import ZERO
@@ -79,7 +81,8 @@ def check() -> Report:
     by_claim = sums_by_kind(LedgerEntry.claim_id)
     by_budget = sums_by_kind(LedgerEntry.budget_id)
     claims = db.session.scalars(select(Claim).order_by(Claim.id)).all()
-    items = {i.claim_id: i for i in db.session.scalars(select(BatchItem))}
+    query = select(BatchItem).options(selectinload(BatchItem.lines))
+    items = {i.claim_id: i for i in db.session.scalars(query)}
     recoveries = {r.claim_id: r for r in db.session.scalars(select(Recovery))}
     per_policy_year: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for claim in claims:
@@ -95,6 +98,8 @@ def check() -> Report:
             problems.append(f"批次状态 {item.status} 与申报状态不符")
         if item is not None and item.status == "paid" and item.amount != sums["pay"]:
             problems.append(f"批次金额 {item.amount} 与拨付不符")
+        if item is not None:
+            problems += payout_lines.line_problems(item)  # the transfers sum to the item
         recovery = recoveries.get(claim.id)
         repaid = recovery.repaid if recovery else ZERO
         if sums["recover"] != repaid:

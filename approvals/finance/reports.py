@@ -119,6 +119,8 @@ def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> T
 
     groups: dict[str, list] = defaultdict(lambda: [0, ZERO, ZERO, ZERO, ZERO, ZERO])
     for claim in claims:
+        if claim.requested_amount is None:
+            continue  # a recognition (税收分成认定) asks for no money: not a money figure
         row = groups[key_of(claim)]
         row[0] += 1
         row[1] += claim.requested_amount

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# One department's opinion in a joint review (会签意见单): to the lead department, which
+# gathers the opinions into one; the lead's own goes to the office that re-reviews them.
+COUNTERSIGN = "countersign"
+# A joint review's disagreement (联合审核退回) goes back to the lead department, which reviews
+# the claim again with every opinion before it.
+JOINT_SEND_BACK = "joint_send_back"
 # Kinds addressed to the office that acts next, the queue the claim moves to: a send-back
-# goes to the office that must look again, the 认定表 to finance (企业科). They use the
-# 文件格式; every other notice is a letter to the enterprise (信函格式).
-TO_THE_NEXT_OFFICE = frozenset({"send_back", "recognition"})
+# goes to the office that must look again, the 认定表 to finance (企业科); and the 会签意见单
+# to the lead department. They use the 文件格式; every other notice is a letter to the
+# enterprise (信函格式).
+TO_THE_NEXT_OFFICE = frozenset({"send_back", "recognition", COUNTERSIGN, JOINT_SEND_BACK})
 # The department's decisions that finance is copied on.
 DEPARTMENT_DECISIONS = frozenset({"supplement", "rejection", "lapse"})
 
@@ -31,6 +38,11 @@ class Addressing:
 
 
 def address(kind: str, to_queue: str, offices: Offices, enterprise: str) -> Addressing:
+    if kind == COUNTERSIGN:
+        # the lead is the claim's department (`reviewer`), the one it is declared to
+        candidates = (offices.reviewer, offices.finance, offices.government)
+        addressee = next((name for name in candidates if name and name != offices.issuer), "")
+        return Addressing(False, addressee, ())
     if kind in TO_THE_NEXT_OFFICE:
         addressee = {
             "department": offices.reviewer,

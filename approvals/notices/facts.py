@@ -25,6 +25,16 @@ KIND_TITLES: dict[str, str] = {
     "recovery_closed": N_("追回结案通知书"),
     "write_off": N_("核销通知书"),
     "lapse": N_("逾期未补正通知书"),
+    # A department hands the claim to the department whose remit it is in (转办).
+    "transfer": N_("转办告知书"),
+    # One department's opinion on a claim it reviews with others (会签), to the lead department.
+    "countersign": N_("会签意见单"),
+    # The department/township track (workflows/platform_claim): the lead department's review,
+    # the joint review's one opinion (联合审核) or its return, and a recognition's result.
+    "lead_opinion": N_("审核意见书"),
+    "joint_opinion": N_("联合审核意见书"),
+    "joint_send_back": N_("联合审核退回意见书"),
+    "recognition_result": N_("认定结果通知书"),
 }
 
 
@@ -41,6 +51,7 @@ NOTIFICATION_SUBJECTS: dict[str, str] = {
     "recovery_closed": "{policy}兑现资金追回结案",
     "write_off": "核销{policy}未追回资金",
     "lapse": "{policy}申报逾期未补正视为放弃申报",
+    "recognition_result": "{policy}结果",  # the clause says 认定 already
 }
 FORM_TITLES: dict[str, str] = {"recognition": "{policy}申请认定表"}
 
@@ -52,6 +63,33 @@ class ReceivedFile:
     kind: str  # the evidence kind's label, e.g. 营业执照
     filename: str
     sha256_prefix: str  # the first 8 hex digits of its SHA-256
+
+
+@dataclass(frozen=True)
+class PaidLine:
+    """One transfer of a payout as its notice lists it: the claimant's share, or a reward to
+    a named person (有功人员), identity number and account masked."""
+
+    kind: str  # claimant or person (approvals/finance/models.py PAYOUT_LINE_KINDS)
+    payee_name: str
+    id_number: str  # masked: 3301**********123X; "" for the claimant
+    bank_name: str
+    account: str  # masked: **** **** 5678
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature of a review round as the notice prints it: a department's opinion in a
+    joint review (会签), or one step of its sign-off chain (经办, 审核, 审批)."""
+
+    department: str  # the signing department's name in full, e.g. 示范市经济贸易局
+    step: str  # the sign-off step (approvals/access/roles.py POSITIONS); "" outside a chain
+    name: str  # who decided
+    on_behalf_of: str  # 委派: the official the signer substituted for (代 …); "" when none
+    decision: str  # agree, disagree or return (approvals/workflow/models.py TASK_DECISIONS)
+    opinion: str
+    signed_at: datetime  # timezone-aware UTC; printed as a date in Asia/Shanghai
 
 
 @dataclass(frozen=True)
@@ -112,6 +150,26 @@ class NoticeFacts:
     repaid_total: Decimal | None = None  # 累计还款金额
     outstanding: Decimal | None = None  # 尚欠金额
     amount_written_off: Decimal | None = None  # 核销金额
+    # 转办: the departments (in full) the claim left and went to.
+    transfer_from: str = ""
+    transfer_to: str = ""
+    # 全程代办: who filed the claim for the claimant (示范市经济贸易局 张三), and who of the
+    # claimant confirmed it on which day (2026年3月1日); empty for a claimant's own filing.
+    agent: str = ""
+    agency_consent_by: str = ""
+    agency_consent_on: str = ""
+    # Who signed the review tasks whose decisions fired the move (or, on a 会签意见单, the
+    # deciding department's part of its round): printed in the body; none on other moves.
+    signers: tuple[Signer, ...] = ()
+    proposed_amount: Decimal | None = None  # 拟核定金额: what a chain's 经办 prepared
+    # The department/township track: who reviewed the claim together (联合审核, in full, the
+    # latest round of several departments), a recognition's share and period, and the
+    # transfers a payout was made of (empty: all to the claimant).
+    joint_reviewers: tuple[str, ...] = ()
+    recognised_share: Decimal | None = None  # percent
+    share_from: date | None = None
+    share_until: date | None = None
+    payout_lines: tuple[PaidLine, ...] = ()
 
     @property
     def title(self) -> str:
@@ -143,7 +201,10 @@ _DECIMALS = (
     "repaid_total",
     "outstanding",
     "amount_written_off",
+    "proposed_amount",
+    "recognised_share",
 )
+_DATES = ("supplement_due", "share_from", "share_until")
 _DATETIMES = ("issued_at", "submitted_at")
 
 
@@ -155,11 +216,26 @@ def facts_to_json(facts: NoticeFacts) -> dict:
         data[name] = None if value is None else f"{value:.2f}"
     for name in _DATETIMES:
         data[name] = None if data[name] is None else data[name].isoformat()
-    data["supplement_due"] = facts.supplement_due.isoformat() if facts.supplement_due else None
+    for name in _DATES:
+        data[name] = None if data[name] is None else data[name].isoformat()
     data["cc"] = list(facts.cc)
+    data["joint_reviewers"] = list(facts.joint_reviewers)
+    data["payout_lines"] = [
+        {**asdict(line), "amount": f"{line.amount:.2f}"} for line in facts.payout_lines
+    ]
     data["received"] = [asdict(item) for item in facts.received]
+    data["signers"] = [
+        {**asdict(signer), "signed_at": signer.signed_at.isoformat()} for signer in facts.signers
+    ]
     data["title"] = notice_title(facts)  # for readers of the record; not an input
     return data
+
+
+def signers_from_json(items: list | None) -> tuple[Signer, ...]:
+    return tuple(
+        Signer(**{**item, "signed_at": datetime.fromisoformat(item["signed_at"])})
+        for item in items or ()
+    )
 
 
 def facts_from_json(data: dict) -> NoticeFacts:
@@ -171,8 +247,15 @@ def facts_from_json(data: dict) -> NoticeFacts:
     for name in _DATETIMES:
         if values.get(name) is not None:
             values[name] = datetime.fromisoformat(values[name])
-    if values.get("supplement_due"):
-        values["supplement_due"] = date.fromisoformat(values["supplement_due"])
+    for name in _DATES:
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
     values["cc"] = tuple(values.get("cc") or ())
+    values["joint_reviewers"] = tuple(values.get("joint_reviewers") or ())
+    values["payout_lines"] = tuple(
+        PaidLine(**{**item, "amount": Decimal(item["amount"])})
+        for item in values.get("payout_lines") or ()
+    )
     values["received"] = tuple(ReceivedFile(**item) for item in values.get("received") or ())
+    values["signers"] = signers_from_json(values.get("signers"))
     return NoticeFacts(**values)

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from approvals.clock import LOCAL
 from approvals.extensions import db
-from approvals.notices.addressing import Offices, address
+from approvals.notices import joint, signers
+from approvals.notices.addressing import COUNTERSIGN, Offices, address
 from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 from approvals.organisations.models import Department
+from approvals.organisations.naming import full_name
 from approvals.organisations.payee import mask_account
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.workflow.registry import engine_for
 
-__all__ = ["facts_to_json", "full_name", "issue", "new_verification_code", "verify_url"]
+__all__ = [
+    "facts_to_json",
+    "full_name",
+    "issue",
+    "issue_for_event",
+    "new_verification_code",
+    "verify_url",
+]
 
 # Verification codes avoid characters that read alike (0/O, 1/I/L).
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -32,20 +42,6 @@ def new_verification_code() -> str:
 
 def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
-
-
-def full_name(department: Department | None) -> str:
-    """The name printed on notices: the recorded full name, else the short one with the city
-    (市经贸局 → 示范市经贸局, the standard's short form with the city)."""
-    if department is None:
-        return ""
-    if department.full_name:
-        return department.full_name
-    city = current_app.config.get("CITY_NAME", "示范市")
-    name = department.name
-    if name.startswith(city):
-        return name
-    return city + (name[1:] if name.startswith("市") else name)
 
 
 def _office(code_setting: str) -> Department | None:
@@ -84,7 +80,7 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
     to_queue = states[event.to_state].queue if event.to_state in states else None
     offices = Offices(
         issuer=full_name(issuer),
-        reviewer=full_name(claim.policy.department),
+        reviewer=full_name(claim.department),  # the policy's, or the one it was transferred to
         finance=full_name(_office("FINANCE_DEPARTMENT")),
         government=full_name(_office("GOVERNMENT_DEPARTMENT")),
         issuer_role=_role_of(issuer),
@@ -109,6 +105,11 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
         "basis_title": claim.policy.basis_title or "",
         "basis_number": claim.policy.basis_number or "",
         "basis_clause": claim.policy.basis_clause or "",
+        # The department/township track: the joint review, a recognition's outcome.
+        "joint_reviewers": joint.joint_reviewers(claim),
+        "recognised_share": claim.recognised_share,
+        "share_from": claim.share_from,
+        "share_until": claim.share_until,
     }
     if kind == "receipt":
         values["resubmission"] = _resubmission(claim, event)
@@ -125,6 +126,13 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
         days = payload.get("supplement_days")
         values["supplement_days"] = int(days) if days is not None else None
         values["supplement_due_provisional"] = bool(payload.get("supplement_due_provisional"))
+    if kind == COUNTERSIGN:
+        values["signers"] = signers.decision_signers(event)
+        prepared = payload.get("prepared") or {}
+        if prepared.get("approved_amount") is not None:
+            values["proposed_amount"] = Decimal(str(prepared["approved_amount"]))
+    else:
+        values["signers"] = signers.round_signers(claim, event)
     if kind == "payout":
         values["paid_amount"] = claim.paid_amount
         values["reduction"] = claim.reduction
@@ -188,10 +196,26 @@ def issue(claim, event, kind: str, issuer: Department, effect_facts: dict | None
     return notice
 
 
+def _issuer(claim, actor) -> Department:
+    """The acting official's department; the claim's (the clause's, or the one it was
+    transferred to) when the enterprise, its agent filing for it (全程代办) or the system
+    acts."""
+    if actor.department is None or actor.id == claim.agent_id:
+        return claim.department
+    return actor.department
+
+
 def issue_for_step(step) -> Notice:
-    """The `notice.issue` effect: the move's notice, in the name of the acting official's
-    department, or of the clause's department when the enterprise or the system acts. The
-    facts the effects gave (`Step.notice_facts`) go into it whichever door the move came by."""
+    """The `notice.issue` effect: the move's notice, in the name of `_issuer`. The facts the
+    effects gave (`Step.notice_facts`) go into it whichever door the move came by."""
     claim = step.subject
-    issuer = step.actor.department or claim.policy.department
+    issuer = _issuer(claim, step.actor)
     return issue(claim, step.event, step.transition.notice, issuer, step.notice_facts)
+
+
+def issue_for_event(claim, event, kind: str) -> Notice:
+    """The notice `kind` of an event already written that is no transition's, e.g. a review
+    task's decision where the state's tasks name `notice = "countersign"`: in the name of
+    the deciding official's department. Inside the event's transaction, before the claim's
+    next event (the hash chain runs event, its notice, next event)."""
+    return issue(claim, event, kind, _issuer(claim, event.actor))

@@ -26,6 +26,7 @@ from approvals.clock import LOCAL
 from .facts import KIND_TITLES, NoticeFacts, notice_title
 from .numerals import to_capital_yuan
 from .qr import qr_data_uri
+from .wording import chinese_date, signed_parts
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent.parent
@@ -248,7 +249,8 @@ def notice_context(facts: NoticeFacts) -> dict:
             else None
         ),
         "created": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "requested": amount(facts.requested_amount),
+        # None for a recognition (税收分成认定), which asks for no amount
+        "requested": optional_amount(facts.requested_amount),
         "approved": optional_amount(facts.approved_amount),
         "paid": optional_amount(facts.paid_amount),
         "reduction": optional_amount(facts.reduction),
@@ -258,20 +260,27 @@ def notice_context(facts: NoticeFacts) -> dict:
         "repaid_total": optional_amount(facts.repaid_total),
         "outstanding": optional_amount(facts.outstanding),
         "amount_written_off": optional_amount(facts.amount_written_off),
+        "proposed": optional_amount(facts.proposed_amount),
+        "signed_parts": signed_parts(facts.signers),
         "supplement_due": chinese_date(facts.supplement_due) if facts.supplement_due else None,
+        # a recognition's period, and a payout's transfers (有功人员 by name)
+        "share": share_percent(facts.recognised_share),
+        "share_from_on": chinese_date(facts.share_from) if facts.share_from else None,
+        "share_until_on": chinese_date(facts.share_until) if facts.share_until else None,
+        "paid_lines": [(line, amount(line.amount)) for line in facts.payout_lines],
         "comment_lines": [line.strip() for line in comment.splitlines() if line.strip()],
         "qr_uri": qr_data_uri(facts.verify_url),
         "seal": seal(facts.issuer),
     }
 
 
-def chinese_date(day) -> str:
-    """2026年3月15日: Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.1)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def amount(value: Decimal) -> Amount:
     return Amount(figures=f"{value:,.2f} 元", capital=to_capital_yuan(value))
+
+
+def share_percent(value: Decimal | None) -> str | None:
+    """A recognised share as officials write it: 30.00 → 30%, 12.50 → 12.5%."""
+    return None if value is None else f"{value.normalize():f}%"
 
 
 def optional_amount(value: Decimal | None) -> Amount | None:

@@ -7,10 +7,11 @@ from flask import Blueprint, abort, redirect, render_template, send_file, url_fo
 from flask_login import current_user, login_required
 
 from approvals.clock import LOCAL
-from approvals.notices.facts import DOCUMENT_TITLES
+from approvals.notices.facts import DOCUMENT_TITLES, signers_from_json
 from approvals.notices.forms import CompareForm, LookupForm
 from approvals.notices.queries import get_visible_notice
 from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
+from approvals.notices.wording import signed_parts
 
 bp = Blueprint("notices", __name__)
 
@@ -38,6 +39,9 @@ def verify(code: str):
         facts=notice.facts,
         title=DOCUMENT_TITLES.get(notice.kind, notice.kind),
         issued_on=f"{issued.year}年{issued.month}月{issued.day}日",
+        # who signed the review tasks the notice records, as it prints them; of a record
+        # that holds only
+        signed=signed_parts(signers_from_json(notice.facts.get("signers"))) if intact else [],
         form=form,
         result=result,
         intact=intact,

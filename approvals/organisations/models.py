@@ -12,6 +12,7 @@ from approvals import limits
 from approvals.access.roles import POSITION_LABELS, POSITIONS, ROLE_LABELS
 from approvals.db import utcnow
 from approvals.extensions import db
+from approvals.i18n import N_
 
 
 class Department(db.Model):
@@ -38,6 +39,12 @@ class Department(db.Model):
 # (有功人员) are named inside a claimant's claim (approvals/claims/models.py RewardRecipient),
 # never filed by them.
 CLAIMANT_TYPES = ("enterprise", "department", "township", "platform")
+CLAIMANT_TYPE_LABELS = {
+    "enterprise": N_("企业"),
+    "department": N_("部门"),
+    "township": N_("乡镇（街道）"),
+    "platform": N_("平台开发主体"),
+}
 
 
 class Enterprise(db.Model):
@@ -69,6 +76,15 @@ class Enterprise(db.Model):
     bank_account: Mapped[str | None] = mapped_column(String(64))
     account_name: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_enterprise(self) -> bool:
+        """A company (申报企业); otherwise the pages call the claimant 申报单位."""
+        return self.claimant_type == "enterprise"
+
+    @property
+    def claimant_type_label(self) -> str:
+        return CLAIMANT_TYPE_LABELS[self.claimant_type]
 
 
 class PayeeAccountChange(db.Model):

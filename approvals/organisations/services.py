@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from approvals import limits
-from approvals.access.roles import ROLES
+from approvals.access.roles import POSITIONS, ROLES
 from approvals.db import transaction
-from approvals.errors import Conflict, Forbidden, Invalid
+from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
 from approvals.i18n import N_
 from approvals.organisations import passwords
@@ -185,12 +185,17 @@ def create_user(
     enterprise_name: str | None = None,
     credit_code: str | None = None,
     display_name: str = "",
+    position: str | None = None,
 ) -> User:
+    """One account; an official may be given a position in the sign-off chain (经办人,
+    科室负责人, 分管领导: access/roles.py POSITIONS)."""
+    _check_position(role, position)
+
     def create():
         enterprise = None
         if role == "enterprise" and credit_code:
             enterprise = get_or_create_enterprise(enterprise_name or "", credit_code)
-        return _new_user(
+        user = _new_user(
             username,
             password,
             role,
@@ -198,8 +203,38 @@ def create_user(
             enterprise=enterprise,
             display_name=display_name,
         )
+        user.position = position
+        return user
 
     return _creating_accounts(create)
+
+
+# The roles whose accounts belong to a department and sign its decisions.
+OFFICIAL_ROLES = ("reviewer", "finance", "government")
+
+
+def _check_position(role: str, position: str | None) -> None:
+    if position is None:
+        return
+    if position not in POSITIONS:
+        raise Invalid(
+            f"未知职务：{position}（可选 {'、'.join(POSITIONS)}）", fields={"position": "未知职务"}
+        )
+    if role not in OFFICIAL_ROLES:
+        raise Invalid(
+            "只有部门工作人员有签批职务", fields={"position": "只有部门工作人员有签批职务"}
+        )
+
+
+def set_position(username: str, position: str | None) -> User:
+    """Give an official their place in the sign-off chain, or take it away (None)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    _check_position(user.role, position)
+    with transaction():
+        user.position = position
+    return user
 
 
 def register_enterprise(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals import limits
@@ -60,8 +60,18 @@ class Policy(db.Model):
     # A department decision above this amount is signed by the leader in charge (审批) as
     # well as the section chief; None: the section chief's signature suffices.
     signoff_threshold: Mapped[Decimal | None]
+    # 奖励到人: a claim under this clause names the people it rewards (有功人员), each paid to
+    # an account in the person's own name beside the claimant's share (approvals/claims/
+    # rewards.py); such a claim is submitted only with its list.
+    rewards_people: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     department: Mapped[Department] = relationship()
+
+    @property
+    def is_recognition(self) -> bool:
+        """A tax-share recognition (税收分成认定): the claim asks for no amount, and its outcome
+        is a share and a period (approvals/claims/recognition.py), never money."""
+        return self.funding_type == "tax_share"
 
     @property
     def funding_type_label(self) -> str:

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from approvals.access.tasks import STEP_LABELS
 from approvals.claims.supplement import deadline_of
 from approvals.clock import LOCAL
 from approvals.errors import error_body, wants_json
@@ -16,8 +17,9 @@ from approvals.i18n import LANGUAGES, N_, label, lang
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
-from approvals.workflow import migrate
+from approvals.workflow import migrate, runtime
 from approvals.workflow.registry import catalog, engine_for, workflows
+from approvals.workflow.task_spec import TASK_DECISION
 
 # The queue a claim's state sits in says who acts next (workflow data, not code).
 NEXT_STEP = {
@@ -51,7 +53,36 @@ def trigger_label(claim, trigger: str) -> str:
     if trigger in spec.triggers:
         return label(spec.first(trigger).label)
     # A move between versions is the system's, named by no workflow (approvals/workflow/migrate.py).
-    return label(migrate.LABEL) if trigger == migrate.MIGRATE else trigger
+    if trigger == migrate.MIGRATE:
+        return label(migrate.LABEL)
+    # So is a review task's decision, which moves nothing (approvals/workflow/tasks.py).
+    return label(runtime.DECISION_LABEL) if trigger == TASK_DECISION else trigger
+
+
+# A review task's decision, as its event's heading says it.
+TASK_DECISION_WORDS = {"agree": N_("同意"), "disagree": N_("不同意"), "return": N_("退回")}
+
+
+def is_task_decision(event) -> bool:
+    return event.trigger == TASK_DECISION
+
+
+def event_title(claim, event) -> str:
+    """An event's heading: its move's label; for a review task's decision, what was decided
+    at which step of a sign-off chain (经办：同意), or on a task outside one."""
+    if not is_task_decision(event):
+        return trigger_label(claim, event.trigger)
+    payload = event.payload or {}
+    step = payload.get("step")
+    where = _(STEP_LABELS[step]) if step in STEP_LABELS else _("审核任务")
+    decided = TASK_DECISION_WORDS.get(payload.get("decision"))
+    return _("%(step)s：%(decision)s", step=where, decision=_(decided) if decided else "")
+
+
+def acted_for(event) -> str | None:
+    """The official a substitute decided for (委派), as the event's snapshot recorded them."""
+    capacity = (event.snapshot or {}).get("actor") or {}
+    return (capacity.get("on_behalf_of") or {}).get("name")
 
 
 def next_step(claim) -> str:
@@ -110,8 +141,10 @@ def event_fields(event) -> list[tuple[str, str]]:
     """What a move recorded of its declared fields, labelled as the claim page asked for
     them: amounts in yuan with separators, the rest as given (the opinion has its own line)."""
     declared = catalog(current_app).fields
-    shown = []
-    for name, value in (event.payload or {}).items():
+    shown, payload = [], dict(event.payload or {})
+    if is_task_decision(event):  # what a chain's first step prepared, as the move will carry it
+        payload.update(payload.pop("prepared", None) or {})
+    for name, value in payload.items():
         field = declared.get(name)
         if field is None or value in (None, ""):
             continue
@@ -129,6 +162,9 @@ def template_helpers() -> dict:
         "label": label,
         "next_step": next_step,
         "trigger_label": trigger_label,
+        "event_title": event_title,
+        "is_task_decision": is_task_decision,
+        "acted_for": acted_for,
         "event_fields": event_fields,
         "is_overdue": is_overdue,
         "supplement_deadline": deadline_of,  # 补正期限 with the working days left

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from approvals.access.pages import OFFICIALS, roles_required, safe_next
+from approvals.access.roles import POSITION_LABELS, ROLE_LABELS
 from approvals.claims import queries
 from approvals.claims.forms import BatchForm, QueueFilterForm, options
 from approvals.claims.models import Claim
-from approvals.errors import DomainError
+from approvals.errors import DomainError, Invalid
 from approvals.extensions import db
 from approvals.finance import confirmations
 from approvals.finance import routes as finance_routes
+from approvals.i18n import N_
+from approvals.limits import parse_id
+from approvals.organisations.models import Enterprise
 from approvals.web import bp
 from approvals.web.filters import label, policy_title, state_label, state_name_label
+from approvals.workflow import tasks
+from approvals.workflow.models import ReviewTask
 from approvals.workflow.registry import workflows
 from approvals.workflow.runtime import advance, available_transitions
 from approvals.workflow.spec import TransitionSpec
@@ -65,6 +73,40 @@ def _batch_form(shown: list[Claim] | None = None) -> BatchForm:
     return form
 
 
+# The tabs of the review tasks (待办审核任务): awaiting a decision (held or not), held, decided.
+TASK_TABS = {"open": N_("待办"), "claimed": N_("已认领"), "done": N_("已办")}
+
+
+@dataclass(frozen=True)
+class TaskList:
+    """One page of the review tasks the official may act on or holds, with their claims."""
+
+    status: str  # a key of TASK_TABS
+    rows: list[tuple[ReviewTask, Claim]]
+    next_cursor: str | None
+    args: dict  # the page's other arguments, kept by the tabs and the pager
+
+
+def _task_list(size: int) -> TaskList | None:
+    """The review tasks section, paged by its own cursor beside the claims'; None for an
+    official with no task at all (the section is left out)."""
+    status = request.args.get("tasks", "open")
+    cursor = request.args.get("tasks_after")
+    after = parse_id(cursor) if cursor else None
+    if cursor and after is None:
+        raise Invalid("tasks_after 无效", fields={"tasks_after": "无效"})
+    rows, next_cursor = tasks.queue(current_user, Claim, status=status, limit=size, cursor=after)
+    # Nothing waits and no tab was asked for: show the section only to one who ever had a task.
+    unasked = not rows and "tasks" not in request.args
+    if unasked and not tasks.queue(current_user, Claim, status="done", limit=1)[0]:
+        return None
+    # Their enterprises in one read: each claim's then finds its own in the session.
+    ids = {claim.enterprise_id for _task, claim in rows}
+    list(db.session.scalars(db.select(Enterprise).where(Enterprise.id.in_(ids))))
+    args = {k: v for k, v in request.args.items() if k not in ("tasks", "tasks_after")}
+    return TaskList(status, rows, next_cursor, args)
+
+
 @bp.get("/queue")
 @roles_required(*OFFICIALS)
 def queue():
@@ -84,6 +126,10 @@ def queue():
         next_cursor=next_cursor,
         args=args,
         batch=batch,
+        task_list=_task_list(size),
+        task_tabs=TASK_TABS,
+        role_labels=ROLE_LABELS,
+        position_labels=POSITION_LABELS,
     )
 
 

@@ -104,6 +104,22 @@ class Engine:
         failing += [g[n] for n in transition.unless if g[n].check(record, ctx)]
         return {guard.field: guard.explain(record, ctx) for guard in failing}
 
+    def offered_from(self, record, ctx: GuardContext) -> list[TransitionSpec]:
+        """One transition per trigger from the record's state: the first branch its routing
+        guards fit (a fact of the record's kind: a recognition is not a payout). A trigger
+        none of whose branches fits the record is not offered at all."""
+        g = self.guards
+
+        def fits(t: TransitionSpec) -> bool:
+            holds = all(g[n].check(record, ctx) for n in t.conditions if g[n].routing)
+            return holds and not any(g[n].check(record, ctx) for n in t.unless if g[n].routing)
+
+        seen: dict[str, TransitionSpec] = {}
+        for t in self.spec.from_state(record.state):
+            if t.trigger not in seen and fits(t):
+                seen[t.trigger] = t
+        return list(seen.values())
+
     def triggers_from(self, state: str) -> list[TransitionSpec]:
         """One transition per trigger from `state` (the first branch stands for all)."""
         seen: dict[str, TransitionSpec] = {}

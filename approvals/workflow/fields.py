@@ -26,6 +26,8 @@ WIDGETS: dict[str, dict[str, object]] = {
     "textarea": {"rows": 4},
     "amount": {"inputmode": "decimal", "autocomplete": "off"},
     "days": {"type": "number", "inputmode": "numeric", "step": 1},
+    "percent": {"inputmode": "decimal", "autocomplete": "off"},
+    "date": {"type": "date"},
 }
 
 

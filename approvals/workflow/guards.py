@@ -23,3 +23,7 @@ class Guard:
     check: Callable[[object, GuardContext], bool]
     explain: Callable[[object, GuardContext], str]
     field: str  # the part of the claim a user must fix when the guard fails
+    # A fact of the record's kind that nobody can change (a recognition, not a payout): a
+    # move whose routing guard disagrees is not offered at all, rather than offered and
+    # refused (Engine.offered_from); advance() still checks it like any other guard.
+    routing: bool = False

@@ -58,6 +58,8 @@ class Subjects:
     arrive: Callable  # (step) writes what every move keeps: queues reached, deadline, decided
     record: Callable  # (step) writes and returns the audit event
     sees_only_own: Callable[[object], bool]  # an owner (enterprise) learns nothing of others
+    # The amount above which a sign-off chain needs its `above_threshold` steps (None: never).
+    signoff_threshold: Callable[[object], object] = lambda record: None
 
 
 @dataclass
@@ -72,12 +74,20 @@ class Catalog:
     # Load-time checks a feature adds: check(spec) -> [(line, problem)]
     checks: list[Callable] = field(default_factory=list)
 
-    def guard(self, name: str, explain: Callable[[object, GuardContext], str], on="claim"):
-        """Decorator: register `check(claim, ctx) -> bool` as the guard `name`."""
+    def guard(
+        self,
+        name: str,
+        explain: Callable[[object, GuardContext], str],
+        on="claim",
+        *,
+        routing: bool = False,
+    ):
+        """Decorator: register `check(claim, ctx) -> bool` as the guard `name`; `routing`
+        for a fact of the claim's kind (approvals/workflow/guards.py Guard.routing)."""
 
         def register(check):
             self._unique(self.guards, name, "guard")
-            self.guards[name] = Guard(name, check, explain, on)
+            self.guards[name] = Guard(name, check, explain, on, routing)
             return check
 
         return register

@@ -2,7 +2,9 @@
 
 A move into a state that declares tasks (`[states.<name>.tasks]`, approvals/workflow/
 task_spec.py) opens one task per candidate in a new round, inside the move's transaction
-(the runtime calls `open_for`). Leaving the state closes nothing: a task can be acted on
+(the runtime calls `open_for`); with a sign-off chain, the first step's task of each
+(approvals/workflow/signoff.py opens the later ones). Leaving the state closes nothing: a
+task can be acted on
 only while its claim is in the task's state and its round is that state's latest, so the
 undecided tasks of a round the claim has left stay as they were, as history.
 """
@@ -13,7 +15,8 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from approvals.access.roles import ROLE_LABELS
+from approvals.access.roles import POSITION_LABELS, ROLE_LABELS
+from approvals.access.tasks import STEP_LABELS
 from approvals.errors import Conflict
 from approvals.extensions import db
 from approvals.i18n import N_
@@ -56,6 +59,7 @@ def open_for(step) -> list[ReviewTask]:
             round=number,
             department_id=department,
             role=role,
+            step=rule.signoff[0] if rule.chained else "",
             status="open",
             created_at=step.now,
         )
@@ -118,31 +122,46 @@ def round_of(task: ReviewTask) -> list[ReviewTask]:
     return list(db.session.scalars(query))
 
 
-def outcome(rule: TaskSpec, tasks: list[ReviewTask]) -> str | None:
-    """The move the round's decisions call for now, if any: `on_disagree` at a disagreement
-    or return (when the file names it), else `on_complete` once enough have agreed."""
-    decisions = [t.decision for t in tasks]
-    if rule.on_disagree and any(d in DISAGREEING for d in decisions):
+def outcome(rule: TaskSpec, verdicts: list[str | None]) -> str | None:
+    """The move the round calls for now, if any, from where each party stands ("agree",
+    "disagree", or None while undecided: approvals/workflow/signoff.py `verdict`):
+    `on_disagree` at a disagreement or return (when the file names it), else `on_complete`
+    once enough parties have agreed."""
+    if rule.on_disagree and "disagree" in verdicts:
         return rule.on_disagree
-    if decisions.count("agree") >= rule.needed(len(tasks)):
+    if verdicts.count("agree") >= rule.needed(len(verdicts)):
         return rule.on_complete
     return None
 
 
 def _who(task: ReviewTask) -> str:
-    if task.department is not None:
-        return task.department.name
-    return ROLE_LABELS.get(task.role, task.role)
+    party = task.department.name if task.department is not None else None
+    party = party or ROLE_LABELS.get(task.role, task.role)
+    return f"{party}{STEP_LABELS.get(task.step, '')}" if task.step else party
+
+
+def _name(user) -> str:
+    return user.display_name or user.username
+
+
+def _signer(task: ReviewTask) -> str:
+    """Who signed, in which position for a chain's step, and for whom (代 …)."""
+    signer = _name(task.decided_by)
+    if task.step:
+        signer = f"{POSITION_LABELS.get(task.step, task.step)}：{signer}"
+    if task.on_behalf_of is not None:
+        signer = f"{signer}，代 {_name(task.on_behalf_of)}"
+    return signer
 
 
 def summary(tasks: list[ReviewTask]) -> str:
-    """Every opinion of the round, in the order given, then who has not yet decided: the
+    """Every opinion of the round, in the order given, each with its signer (and, in a
+    sign-off chain, the step and the signer's position), then who has not yet decided: the
     comment of the move the round fires, so that its event and notice show them all."""
     decided = sorted((t for t in tasks if t.status == "done"), key=lambda t: (t.decided_at, t.id))
     parts = []
     for task in decided:
-        signer = task.decided_by.display_name or task.decided_by.username
-        words = f"{_who(task)}（{signer}）{DECISION_WORDS[task.decision]}"
+        words = f"{_who(task)}（{_signer(task)}）{DECISION_WORDS[task.decision]}"
         parts.append(f"{words}：{task.opinion}" if task.opinion else words)
     waiting = [_who(t) for t in tasks if t.status != "done"]
     if waiting:

@@ -7,7 +7,8 @@ the move's effects, in the order the workflow file names them, and its notice la
 Effects are registered by the features (`catalog(app).effect(...)`); the runtime names none.
 A move into a state that declares review tasks opens them (approvals/workflow/rounds.py);
 the moves those tasks fire are taken by deciding them (approvals/workflow/tasks.py), which
-shares `take()` with advance(), never by advance() itself.
+shares `take()` with advance(), never by advance() itself; each decision is an audit event
+of its own (`record_decision`), the record staying where it is.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from approvals.workflow import rounds
 from approvals.workflow.engine import Engine, GuardFailed, IllegalTransition
 from approvals.workflow.guards import GuardContext
 from approvals.workflow.registry import CATALOG, Catalog, engine_for
-from approvals.workflow.spec import TransitionSpec
+from approvals.workflow.spec import Label, TransitionSpec
+from approvals.workflow.task_spec import TASK_DECISION
 
 NOT_VISIBLE = N_("申报不存在或无权查看")
 STALE = N_("他人已先处理了该申报，请刷新后查看")
+DECISION_LABEL = Label(zh="办理审核任务", en="Review task decision")
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Step:
     event: object = None  # set once the audit event is written
     facts: dict = field(default_factory=dict)  # what the fields' appliers add to the payload
     notice_facts: dict = field(default_factory=dict)  # what the effects add to the notice
+    on_behalf_of: object = None  # the official a substitute acted for (委派), if any
 
 
 class stale_guard:
@@ -71,13 +75,15 @@ def _catalog() -> Catalog:
 
 
 def available_transitions(actor, subject) -> list[TransitionSpec]:
-    """The moves `actor` may offer on `subject` now (one per trigger)."""
+    """The moves `actor` may offer on `subject` now (one per trigger, the branch that fits
+    the subject's kind: approvals/workflow/engine.py `offered_from`)."""
     kind = _catalog().subjects
     engine = engine_for(subject)
     by_tasks = engine.spec.fired_by_tasks(subject.state)
+    ctx = GuardContext(today=current_time().astimezone(LOCAL).date())
     return [
         t
-        for t in engine.triggers_from(subject.state)
+        for t in engine.offered_from(subject, ctx)
         if t.trigger not in by_tasks and kind.can_fire(actor, subject, t)
     ]
 
@@ -157,6 +163,34 @@ def take(actor, subject, trigger: str, values: dict, now: datetime) -> Step:
         if effect.run is not None and effect.stage == "record":
             effect.run(step)
     if taken.notice:
+        cat.effects["notice.issue"].run(step)
+    return step
+
+
+def record_decision(
+    actor, subject, facts: dict, opinion: str | None, now: datetime, *, notice=None, principal=None
+) -> Step:
+    """A review task's decision as the record's audit event, inside the caller's transaction:
+    trigger TASK_DECISION from the record's state to the same, the opinion as its comment,
+    `facts` (which task, which step, what was decided and prepared) as its payload; and the
+    notice of kind `notice`, if the state's tasks name one, issued as a move's is."""
+    cat = _catalog()
+    state = subject.state
+    decided = TransitionSpec(
+        trigger=TASK_DECISION,
+        sources=(state,),
+        dest=state,
+        roles=(actor.role,),
+        label=DECISION_LABEL,
+        notice=notice,
+    )
+    today = now.astimezone(LOCAL).date()
+    values = {"comment": opinion} if opinion else {}
+    engine = engine_for(subject)
+    step = Step(subject, actor, engine, decided, state, values, now, today, on_behalf_of=principal)
+    step.facts.update(facts)
+    step.event = cat.subjects.record(step)
+    if notice:
         cat.effects["notice.issue"].run(step)
     return step
 

@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from approvals.workflow.task_spec import TaskSpec, read_tasks, task_problems
+from approvals.workflow.task_spec import RESERVED_TRIGGERS, TaskSpec, read_tasks, task_problems
 
 QUEUES = ("enterprise", "department", "finance", "government")
 
@@ -269,10 +269,12 @@ def validate(
         for tag in sorted(state.tags - set(TAGS)):
             fail(line, f"state '{state.name}': unknown tag '{tag}'")
         if state.tasks is not None:
-            for problem in task_problems(spec, state, roles, task_sources):
+            for problem in task_problems(spec, state, roles, task_sources, notices):
                 fail(state.tasks.line, f"state '{state.name}': tasks: {problem}")
     seen: dict[tuple[str, str], TransitionSpec] = {}
     for t in spec.transitions:
+        if t.trigger in RESERVED_TRIGGERS:
+            fail(t.line, f"'{t.trigger}': the name is reserved for the events of task decisions")
         for source in t.sources:
             if source not in spec.states:
                 fail(t.line, f"'{t.trigger}': unknown source state '{source}'")

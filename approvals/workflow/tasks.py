@@ -9,6 +9,13 @@ for that, the move fires through the runtime's own `take()` in the same transact
 every opinion of the round as its comment: the claim's event, effects and notice are those
 of a transition like any other. The claim's row is locked before the round is counted, so
 two last decisions at the same moment are counted one after the other and move it once.
+
+Every decision is also an audit event on the claim (trigger TASK_DECISION, the claim staying
+in its state, `runtime.record_decision`), written before the move it fires, with the notice
+the state's tasks name. In a sign-off chain (approvals/workflow/signoff.py) the first step
+gives the values of the move beside its opinion, an agreement opens the next step, and the
+party counts for the rule once its last needed step agrees. A substitute's decision (委派)
+records the official it acted for on the task and on the event.
 """
 
 from __future__ import annotations
@@ -20,16 +27,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from approvals import limits
-from approvals.access.tasks import can_decide, decidable_clause
+from approvals.access.tasks import capacity, decidable_clause
 from approvals.clock import current_time
 from approvals.db import transaction
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
 from approvals.i18n import N_
-from approvals.workflow import rounds, runtime
+from approvals.workflow import rounds, runtime, signoff
 from approvals.workflow.models import TASK_DECISIONS, ReviewTask
 from approvals.workflow.registry import CATALOG, engine_for
-from approvals.workflow.task_spec import TASK_OPINION_FIELD
+from approvals.workflow.task_spec import TASK_DECISION, TASK_OPINION_FIELD
+
+__all__ = ["TASK_DECISION", "claim_task", "decide", "queue"]
 
 TASK_NOT_VISIBLE = N_("审核任务不存在或无权查看")
 TASK_STALE = N_("他人已先办理了该审核任务，请刷新后查看")
@@ -40,9 +49,10 @@ QUEUE_STATUSES = ("open", "claimed", "done")
 PAGE, MAX_PAGE = 50, 100
 
 
-def _load(actor, task_id: int) -> tuple[ReviewTask, object]:
-    """The task and its claim, or 404 / 403 as advance() answers them: an owner learns
-    nothing of other owners' claims; an official is told why the task is not theirs."""
+def _load(actor, task_id: int) -> tuple[ReviewTask, object, object]:
+    """The task, its claim, and whom the actor acts for (None: themselves), or 404 / 403 as
+    advance() answers them: an owner learns nothing of other owners' claims; an official is
+    told why the task is not theirs (its role, department, step, or four-eyes)."""
     task = db.session.get(ReviewTask, task_id)
     if task is None:
         raise NotFound(TASK_NOT_VISIBLE)
@@ -50,10 +60,10 @@ def _load(actor, task_id: int) -> tuple[ReviewTask, object]:
     subject = kind.load(task.claim_id)
     if kind.sees_only_own(actor) and not kind.can_view(actor, subject):
         raise NotFound(TASK_NOT_VISIBLE)
-    decision = can_decide(actor, task)
-    if not decision:
-        raise Forbidden(decision.reason)
-    return task, subject
+    acting = capacity(actor, task)
+    if not acting.decision:
+        raise Forbidden(acting.decision.reason)
+    return task, subject, acting.principal
 
 
 def _still_open(task: ReviewTask, subject) -> None:
@@ -83,7 +93,7 @@ def _lock(subject) -> None:
 def claim_task(actor, task_id: int) -> ReviewTask:
     """Take the task (认领): it is then the actor's to decide; taking one's own again
     changes nothing."""
-    task, subject = _load(actor, task_id)
+    task, subject, _principal = _load(actor, task_id)
     _still_open(task, subject)
     _not_held_by_another(actor, task)
     if task.assignee_id == actor.id:
@@ -113,11 +123,19 @@ def _decision(decision, opinion) -> tuple[str, str | None]:
 
 
 def decide(
-    actor, task_id: int, decision, opinion, *, version, now: datetime | None = None
+    actor,
+    task_id: int,
+    decision,
+    opinion,
+    *,
+    version,
+    prepared: dict | None = None,
+    now: datetime | None = None,
 ) -> ReviewTask:
-    """Record `actor`'s decision (agree, disagree, return) on the task, and fire the move
-    the state's rule calls for now, if any, in the same transaction."""
-    task, subject = _load(actor, task_id)
+    """Record `actor`'s decision (agree, disagree, return) on the task, with the values a
+    chain's first step prepares (`prepared`, by field name), and fire the move the state's
+    rule calls for now, if any, in the same transaction."""
+    task, subject, principal = _load(actor, task_id)
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid("请提供审核任务的版本号", fields={"version": "请提供版本号"})
     if version != task.version:
@@ -125,19 +143,61 @@ def decide(
     _still_open(task, subject)
     _not_held_by_another(actor, task)
     decision, opinion = _decision(decision, opinion)
+    spec = engine_for(subject).spec
+    rule = spec.tasks_of(task.state)
+    kept = signoff.prepare(spec, rule, task, subject, decision, prepared)
     now = now or current_time()
     with runtime.stale_guard(TASK_STALE), transaction():
         _lock(subject)
         _still_open(task, subject)  # the claim may have moved on while its row was waited for
         task.status, task.decision, task.opinion = "done", decision, opinion
         task.decided_by_id, task.decided_at = actor.id, now
+        task.on_behalf_of_id = principal.id if principal is not None else None
+        if kept is not None:
+            task.prepared = kept
         db.session.flush()  # the task's version check: a second decision of it stops here
-        tasks = rounds.round_of(task)
-        trigger = rounds.outcome(engine_for(subject).spec.tasks_of(task.state), tasks)
-        if trigger is not None:
-            values = {TASK_OPINION_FIELD: rounds.summary(tasks)}
-            runtime.take(actor, subject, trigger, values, now)
+        runtime.record_decision(
+            actor,
+            subject,
+            _event_facts(task),
+            opinion,
+            now,
+            notice=rule.notice,
+            principal=principal,
+        )
+        signoff.follow(rule, subject, task, now)
+        _fire(actor, subject, spec, rule, task, now)
     return task
+
+
+def _event_facts(task: ReviewTask) -> dict:
+    """The decision event's payload: which task, step and department, what was decided,
+    for whom, and what the step prepared."""
+    facts = {
+        "task_id": task.id,
+        "step": task.step,
+        "department": task.department.code if task.department else None,
+        "decision": task.decision,
+        "on_behalf_of": task.on_behalf_of_id,
+    }
+    if task.prepared is not None:
+        facts["prepared"] = task.prepared
+    return facts
+
+
+def _fire(actor, subject, spec, rule, task: ReviewTask, now: datetime) -> None:
+    """The move the round calls for now, if any, with every opinion of the round as its
+    comment and, completing a chain, the values its first step prepared."""
+    tasks = rounds.round_of(task)
+    verdicts = [signoff.verdict(rule, subject, part) for part in signoff.parts(rule, tasks)]
+    trigger = rounds.outcome(rule, verdicts)
+    if trigger is None:
+        return
+    values = {TASK_OPINION_FIELD: rounds.summary(tasks)}
+    if trigger == rule.on_complete and rule.chained:
+        prepared = signoff.agreed_prepared(rule, subject, tasks)
+        values.update(signoff.values_for_move(spec, rule, task.state, subject, prepared))
+    runtime.take(actor, subject, trigger, values, now)
 
 
 def queue(actor, model, *, status: str = "open", limit: int | None = None, cursor=None):
@@ -155,6 +215,7 @@ def queue(actor, model, *, status: str = "open", limit: int | None = None, curso
             selectinload(ReviewTask.department),
             selectinload(ReviewTask.assignee),
             selectinload(ReviewTask.decided_by),
+            selectinload(ReviewTask.on_behalf_of),
         )
         .order_by(ReviewTask.id)
         .limit(size + 1)

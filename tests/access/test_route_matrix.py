@@ -94,8 +94,28 @@ def world(seeded, api):
             role="reviewer",
         )
         db.session.add(task)
+        # A delegation of 经贸局's reviewer to a colleague outside the walk, from tomorrow:
+        # revocable, and no right to anything yet.
+        from datetime import timedelta
+
+        from approvals.clock import local_today
+        from approvals.workflow.models import Delegation
+
+        colleague = db.session.scalar(db.select(User).filter_by(username="reviewer_zsj"))
+        principal = db.session.scalar(db.select(User).filter_by(username="reviewer_jmj"))
+        tomorrow = local_today() + timedelta(days=1)
+        delegation = Delegation(
+            principal=principal,
+            substitute=colleague,
+            starts_on=tomorrow,
+            ends_on=tomorrow,
+            reason="出差",
+            created_by=principal,
+        )
+        db.session.add(delegation)
         db.session.commit()
         return {
+            "delegation_id": delegation.id,
             "task_id": task.id,
             "token": link.url.rsplit("/", 1)[1],
             "claim_id": claim.id,

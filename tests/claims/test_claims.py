@@ -92,7 +92,7 @@ def test_return_for_supplement_shows_the_reasons_and_resubmission_works(web):
     claim_id = _submitted(ent)
     page = text(reviewer.get(f"/claims/{claim_id}"))
     offered = re.findall(r'name="trigger" value="(\w+)"', page)
-    assert offered == ["return_for_supplement", "dept_approve", "dept_reject"]
+    assert offered == ["return_for_supplement", "transfer", "dept_approve", "dept_reject"]
     res = reviewer.act(
         claim_id,
         "return_for_supplement",

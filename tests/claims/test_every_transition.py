@@ -4,8 +4,10 @@ For each loaded workflow, each transition, each of its source states and each pe
 allowed to take it: a claim is driven to that state through the one door, the person signs
 in through the web and opens the claim page, which offers the move's button and exactly one
 input per field the move requires; posting valid values (and confirming, where the workflow
-marks the move `confirm`) takes the move. One app per backend serves every case; each case
-files its own claim, from an enterprise of its own.
+marks the move `confirm`) takes the move. A move a state's review tasks fire is taken by
+deciding them: the others through the task door, the last (or the first disagreement) from
+the claim page's task form. One app per backend serves every case; each case files its own
+claim, from a claimant of its own, of a type the clause admits.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
-from approvals.access import can_fire, can_view
-from approvals.claims import services
+from approvals.access import can_decide, can_fire, can_view
+from approvals.claims import agency, services
 from approvals.claims.models import Claim
 from approvals.clock import LOCAL, current_time
 from approvals.extensions import db
 from approvals.finance import batches
 from approvals.organisations.models import User
-from approvals.workflow import runtime
+from approvals.policies.models import Policy
+from approvals.workflow import rounds, runtime, tasks
 from approvals.workflow.guards import GuardContext
-from approvals.workflow.registry import workflows
+from approvals.workflow.models import ReviewTask
+from approvals.workflow.registry import engine_for, workflows
 from tests.conftest import PDF_BYTES
 from tests.web.conftest import WebClient
 
@@ -34,6 +38,8 @@ SYSTEM = "system"  # the timed moves (`flask tick`): no person, no page
 # Clauses of the demo to file under, tried in turn until a move's branch holds: one that
 # finance decides alone, one that goes to the city government after finance.
 POLICIES = ("JMJ-PLAN", "JMJ-INFRA")
+# The department/township track's: paid directly, after the government, and a recognition.
+CLAUSES = {"platform_claim": ("PT2-PLAN", "PT1-INFRA", "PT4-TAXSHARE")}
 AMOUNT = "1000.00"
 # A valid value for each field a move may require, where the page does not offer one.
 VALID = {
@@ -43,7 +49,12 @@ VALID = {
     "supplement_days": "10",
     "recovery_amount": "400.00",
     "repayment_amount": "400.00",
+    "transfer_to": "KJJ",  # 市科技局, which has reviewers; the clauses are 经贸局's
+    "recognised_share": "30",
+    "share_from": "2027-01-01",
+    "share_until": "2031-12-31",
 }
+OWNER = "enterprise"  # whose claims they are: an official takes its moves only as its agent
 # A recovery closes as recovered only when nothing is owed: the repayment is recorded first.
 BEFORE = {"close_recovery": ("record_repayment",)}
 
@@ -157,28 +168,96 @@ def someone(claim, t, roles) -> User:
     return next(u for u in users if can_view(u, claim) and can_fire(u, claim, t))
 
 
+def fitting(claim, t):
+    """`t`, or the move between the same states that fits the claim's kind (a recognition
+    is given a share and a period where a payout is given an amount)."""
+    engine, today = engine_for(claim), current_time().astimezone(LOCAL).date()
+    moves = [x for x in engine.spec.from_state(claim.state) if x.dest == t.dest]
+    return next((x for x in moves if not engine.explain(claim, x, GuardContext(today))), t)
+
+
+def deciders(claim) -> list[tuple[ReviewTask, User]]:
+    """The open tasks of the claim's round, each with an official who may decide it."""
+    officials = db.session.scalars(select(User).order_by(User.id)).all()
+    return [
+        (task, next(u for u in officials if can_decide(u, task)))
+        for task in claim.review_tasks
+        if rounds.closed_reason(task, claim) is None
+    ]
+
+
 def fire(claim_id: int, t) -> Claim:
+    """Take `t` through the one door; a move the state's review tasks fire, by deciding them
+    (every task agrees, or the first disagrees)."""
     claim = db.session.get(Claim, claim_id, populate_existing=True)
+    rule = engine_for(claim).spec.tasks_of(claim.state)
+    if rule is not None and t.trigger in rule.triggers:
+        for task, who in deciders(claim):
+            decision = "agree" if t.trigger == rule.on_complete else "disagree"
+            tasks.decide(who, task.id, decision, VALID["comment"], version=task.version)
+            if db.session.get(Claim, claim_id, populate_existing=True).state != claim.state:
+                break
+        return db.session.get(Claim, claim_id, populate_existing=True)
+    t = fitting(claim, t)
     who = someone(claim, t, people(t))
     values = {name: VALID[name] for name in t.requires}
     return runtime.advance(who, claim_id, t.trigger, version=claim.version, **values)
 
 
-def filed(username: str, policy: str) -> int:
+def decide_from_page(app, claim_id: int, t, source: str) -> tuple:
+    """The move `t` the state's tasks fire, taken by deciding its last task (or its first
+    disagreement) from the claim page's task form: (the response, who decided)."""
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        rule = engine_for(claim).spec.tasks_of(source)
+        open_tasks = deciders(claim)
+        if t.trigger == rule.on_complete:
+            for task, who in open_tasks[:-1]:
+                tasks.decide(who, task.id, "agree", "同意", version=task.version)
+        task, who = open_tasks[-1] if t.trigger == rule.on_complete else open_tasks[0]
+        task_id, username = task.id, who.username
+    client = WebClient(app.test_client())
+    client.signin(username)
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    action = f"/claims/{claim_id}/tasks/{task_id}/decision"
+    form = Forms(page).find(action=action)
+    assert form is not None, "no decision form for the task on the claim page"
+    decision = "agree" if t.trigger == rule.on_complete else "disagree"
+    data = hidden(form) | {"decision": decision, "opinion": VALID["comment"]}
+    return client.post(action, data, token=False), username
+
+
+def filed(username: str, policy: str, on_behalf: bool = False) -> int:
+    """A claim with its evidence; `on_behalf`: filed by a reviewer of the clause's department
+    for the enterprise (全程代办), which has consented."""
     owner = db.session.scalar(select(User).filter_by(username=username))
-    claim = services.create_claim(owner, policy, "每项操作都能在申报页办理", AMOUNT)
+    clause = db.session.scalar(select(Policy).filter_by(code=policy))
+    if owner.enterprise.claimant_type not in clause.claimant_types:
+        # A claimant the clause admits (申报主体): a township, a platform developer.
+        owner.enterprise.claimant_type = clause.claimant_types[0]
+        db.session.commit()
+    amount = None if clause.is_recognition else AMOUNT  # a recognition asks for no amount
+    if on_behalf:
+        agent = db.session.scalar(
+            select(User).where(User.role == "reviewer", User.department.has(code="JMJ"))
+        )
+        credit_code = owner.enterprise.credit_code
+        claim = agency.file_on_behalf(agent, credit_code, policy, "代办的申报", AMOUNT)
+        agency.consent(owner, claim.id)
+    else:
+        claim = services.create_claim(owner, policy, "每项操作都能在申报页办理", amount)
     for kind in claim.policy.required_evidence:
         services.add_attachment(owner, claim.id, PDF_BYTES, "证明.pdf", kind)
     return claim.id
 
 
-def claim_for(app, engine, t, source: str, make_enterprise) -> int:
+def claim_for(app, engine, t, source: str, make_enterprise, on_behalf=False) -> int:
     """A claim in `source` on which `t`'s own branch holds, under the first clause that
     gets it there; a failure names what kept each clause from it."""
     path, why = paths(engine.spec)[source], {}
-    for policy in POLICIES:
+    for policy in CLAUSES.get(engine.spec.name, POLICIES):
         with app.app_context():
-            claim_id = filed(make_enterprise(), policy)
+            claim_id = filed(make_enterprise(), policy, on_behalf)
             for step in path:
                 reached = fire(claim_id, step).state
                 if reached != step.dest:
@@ -211,13 +290,19 @@ def test_every_transition_works_from_the_claim_page(seeded, make_enterprise, sub
         with subtests.test(
             f"{engine.spec.name} v{engine.spec.version}: {source} → {t.trigger} as {role}"
         ):
-            claim_id = claim_for(seeded, engine, t, source, make_enterprise)
-            with seeded.app_context():
-                claim = db.session.get(Claim, claim_id)
-                username = someone(claim, t, (role,)).username
-            client = WebClient(seeded.test_client())
-            client.signin(username)
-            res = take_from_page(client, claim_id, t.trigger, t.requires, CONFIRM in t.effects)
+            # An official takes the enterprise's own move on a claim it files for it.
+            on_behalf = role != OWNER and OWNER in t.roles
+            claim_id = claim_for(seeded, engine, t, source, make_enterprise, on_behalf)
+            if t.trigger in engine.spec.fired_by_tasks(source):  # by deciding its tasks
+                res, username = decide_from_page(seeded, claim_id, t, source)
+            else:
+                with seeded.app_context():
+                    claim = db.session.get(Claim, claim_id)
+                    username = someone(claim, t, (role,)).username
+                client = WebClient(seeded.test_client())
+                client.signin(username)
+                confirm = CONFIRM in t.effects
+                res = take_from_page(client, claim_id, t.trigger, t.requires, confirm)
             assert res.status_code == 302, problems(res)
             with seeded.app_context():
                 claim = db.session.get(Claim, claim_id)

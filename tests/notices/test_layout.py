@@ -105,7 +105,7 @@ def test_a_letter_has_the_full_name_30mm_down_between_red_double_rules(kind, mea
     number = line_with(lines, r"^经贸兑〔2026〕15号$")
     assert number.box.right == pytest.approx(RIGHT, abs=1.5)  # flush right
     assert 0 <= number.box.top - upper[1].bottom <= 5  # under the rule
-    title = line_with(lines, "^示范市经济贸易局关于|^[^示].*(回执|确认书|意见书)$")
+    title = line_with(lines, "^示范市经济贸易局关于|^[^示].*(回执|确认书|意见书|告知书)$")
     # set apart from the number (less than the standard's two lines, to keep one page)
     assert title.box.top - number.box.bottom >= 3.5
     assert not any(re.fullmatch(r"—\d+—", line.text) for line in lines)  # no page number

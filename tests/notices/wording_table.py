@@ -155,6 +155,25 @@ PATHS: dict[str, tuple[str, list[Step]]] = {
             must_not=("复核", "审定"), comment="不属于本政策支持范围",
         ),
     ]),
+    # 转办: the letter from the department the claim leaves; the department it went to
+    # reviews it from then on, and its 认定表 is in that department's name.
+    "transfer, then the new department's review": ("JMJ-PLAN", [
+        submitted(),
+        step(
+            "reviewer", "transfer", "submitted", "submitted", "transfer",
+            must=("示范市经济贸易局", "经贸兑", "转办告知书", "原由示范市经济贸易局受理",
+                  "属于示范市科学技术局的职责范围", "转办至示范市科学技术局办理", "无需重新申报",
+                  "转办理由：属于科技成果转化事项", "特此告知", "抄送：示范市科学技术局"),
+            must_not=("不予支持", "审核通过", "文件", "抄送：示范市财政局"),
+            transfer_to="KJJ", comment="属于科技成果转化事项",
+        ),
+        step(
+            "reviewer_kjj", "dept_approve", "submitted", "finance_review", "recognition",
+            must=("示范市科学技术局文件", "科兑", "示范市财政局：", "申请认定表", BASIS),
+            must_not=("你单位", "经济贸易局"),
+            approved_amount="100000.00", comment="材料齐全，核定补助10万元",
+        ),
+    ]),
     "withdrawal of a draft": ("JMJ-PLAN", [
         step(
             "ent_huadong", "withdraw", "draft", "withdrawn", "withdrawal",

@@ -1,11 +1,13 @@
 """Review-task fixtures: the app restarted on a workflow folder holding the shipped enterprise
-track and a joint-review track (joint_claim.toml beside this file), a reviewer for every
-department of the joint review, and claims filed into it through the API; and the signed-in
-web client of the page tests."""
+track, a joint-review track (joint_claim.toml beside this file) and a sign-off chain track
+(signoff_claim.toml), a reviewer for every department of the joint review, the officials of
+经贸局's chain (case officer, section chief, leader), and claims filed into either through
+the API; and the signed-in web client of the page tests."""
 
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from tests.web.conftest import compiled_catalogs, web  # noqa: F401  (fixtures o
 
 SHIPPED_V1 = REPO_ROOT / "workflows" / "enterprise_claim" / "v1.toml"
 JOINT_CLAIM = Path(__file__).with_name("joint_claim.toml")
+SIGNOFF_CLAIM = Path(__file__).with_name("signoff_claim.toml")
 ALL = 'complete = "all"'
 # 经贸局 and 招商局 review together with 财政局 (DOMAIN.md: 联合审核).
 JOINT = ("JMJ", "ZSJ", "CZJ")
@@ -37,7 +40,9 @@ def deploy(seeded, tmp_path):
     root = tmp_path / "workflows"
     (root / "enterprise_claim").mkdir(parents=True)
     (root / "joint_claim").mkdir()
+    (root / "signoff_claim").mkdir()
     shutil.copy(SHIPPED_V1, root / "enterprise_claim" / "v1.toml")
+    shutil.copy(SIGNOFF_CLAIM, root / "signoff_claim" / "v1.toml")
 
     def run(completion: str = ALL) -> None:
         (root / "joint_claim" / "v1.toml").write_text(joint_claim_text(completion), "utf-8")
@@ -49,11 +54,12 @@ def deploy(seeded, tmp_path):
 
 @pytest.fixture
 def make_reviewer(seeded):
-    """make_reviewer(username, department code) → a reviewer of that department, signed
-    in with the demo password, made by the accounts service."""
+    """make_reviewer(username, department code, display name, position) → a reviewer of that
+    department, signed in with the demo password, made by the accounts service, in that
+    place of a sign-off chain (access/roles.py POSITIONS) when one is given."""
     from approvals.organisations.services import create_user
 
-    def make(username: str, department: str, display_name: str | None = None) -> str:
+    def make(username: str, department: str, display_name: str | None = None, position=None) -> str:
         with seeded.app_context():
             create_user(
                 username,
@@ -62,7 +68,65 @@ def make_reviewer(seeded):
                 department_code=department,
                 display_name=display_name or username,
             )
+            if position is not None:
+                set_position(username, position)
         return username
+
+    return make
+
+
+def set_position(username: str, position: str | None) -> None:
+    """An official's place in the chain, as an administrator records it (in an app context)."""
+    from approvals.organisations.models import User
+
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    user.position = position
+    db.session.commit()
+
+
+# 经贸局's chain, and a section chief of 科技局 (another department) to substitute for its own.
+CHAIN = {
+    "jmj_officer": ("JMJ", "case_officer", "张经办"),
+    "jmj_chief": ("JMJ", "section_chief", "李科长"),
+    "jmj_leader": ("JMJ", "leader", "王局长"),
+    "kjj_chief": ("KJJ", "section_chief", "赵科长"),
+}
+
+
+@pytest.fixture
+def chain_officials(make_reviewer, reviewers) -> dict[str, str]:
+    for username, (department, position, name) in CHAIN.items():
+        make_reviewer(username, department, name, position)
+    return {username: name for username, (_, _, name) in CHAIN.items()}
+
+
+@pytest.fixture
+def file_chain(seeded, api, make_policy, deploy, chain_officials):
+    """file_chain(threshold, requested, joint, enterprise) → the id of a claim submitted
+    under a new 经贸局 signoff_claim policy whose sign-off threshold is `threshold` (None:
+    none) and whose joint review lists `joint`; the app restarted the first time."""
+    deployed: list[bool] = []
+
+    def make(
+        threshold: str | None = "50000.00",
+        requested: str = "80000.00",
+        joint=("JMJ", "ZSJ"),
+        enterprise: str = "ent_huadong",
+    ) -> int:
+        if not deployed:
+            deploy()
+            deployed.append(True)
+        code = make_policy(
+            workflow="signoff_claim",
+            joint_review=list(joint),
+            required_evidence=[],
+            signoff_threshold=Decimal(threshold) if threshold is not None else None,
+        )
+        ent = api(enterprise)
+        claim_id = ent.create_claim(code, requested)["id"]
+        res = ent.fire(claim_id, "submit")
+        assert res.status_code == 200, res.json
+        return claim_id
 
     return make
 
@@ -137,3 +201,31 @@ def stored_tasks(app, claim_id: int) -> list[tuple]:
             db.select(ReviewTask).filter_by(claim_id=claim_id).order_by(ReviewTask.id)
         )
         return [(t.round, t.department.code, t.status, t.decision) for t in rows]
+
+
+def user_id(app, username: str) -> int:
+    from approvals.organisations.models import User
+
+    with app.app_context():
+        return db.session.scalar(db.select(User.id).filter_by(username=username))
+
+
+def delegate(
+    app, api, principal: str, substitute: str, *, starts_on=None, ends_on=None, reason: str = "出差"
+) -> dict:
+    """`principal` names `substitute` through the API (from today until today by default)."""
+    from approvals.clock import local_today
+
+    with app.app_context():
+        today = local_today()
+    res = api(principal).post(
+        "/api/v1/delegations",
+        json={
+            "substitute_id": user_id(app, substitute),
+            "starts_on": (starts_on or today).isoformat(),
+            "ends_on": (ends_on or starts_on or today).isoformat(),
+            "reason": reason,
+        },
+    )
+    assert res.status_code == 201, res.json
+    return res.json

@@ -60,7 +60,12 @@ def test_every_department_agreeing_moves_the_claim_once(seeded, api, file_joint)
         report = AuditReport()
         check_claims(report, [claim_id])
         assert report.ok, report.breaks
-    assert [e["trigger"] for e in claim["history"]] == ["submit", "joint_approve"]
+    # Each decision is an event of its own, the last one before the move it fired.
+    assert [e["trigger"] for e in claim["history"]] == [
+        "submit",
+        *["task_decision"] * 3,
+        "joint_approve",
+    ]
 
 
 def test_one_disagreement_returns_the_claim_with_every_opinion(seeded, api, file_joint):

@@ -174,14 +174,25 @@ def test_the_claims_json_lists_its_tasks_with_their_decisions_and_signers(api, f
         "round",
         "department",
         "role",
+        "step",
+        "step_label",
+        "prepared",
         "assignee",
         "status",
         "decision",
         "opinion",
         "decided_by",
+        "on_behalf_of",
         "decided_at",
         "version",
     }
     assert jmj["decided_by"]["name"] == "市经贸局初审" and jmj["decided_at"]
     assert zsj["decided_by"]["name"] == "市招商局初审" and zsj["role"] == "reviewer"
     assert czj["decided_by"] is None and czj["decided_at"] is None and czj["assignee"] is None
+    # Outside a sign-off chain: no step, nothing prepared, nobody substituted for.
+    assert (jmj["step"], jmj["step_label"], jmj["prepared"], jmj["on_behalf_of"]) == (
+        "",
+        "",
+        None,
+        None,
+    )

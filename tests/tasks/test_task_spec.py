@@ -53,7 +53,8 @@ CANDIDATES = 'candidates = "policy.joint_review"'
         (
             CANDIDATES,
             'candidates = "policy.partners"',
-            "unknown candidate source 'policy.partners' (known: policy.joint_review)",
+            "unknown candidate source 'policy.partners' (known: claim.department,"
+            " policy.joint_review)",
         ),
         (CANDIDATES, 'role = "auditor"', "unknown role 'auditor'"),
         (CANDIDATES, f'{CANDIDATES}\nrole = "finance"', "give candidates or role, not both"),
@@ -70,7 +71,8 @@ CANDIDATES = 'candidates = "policy.joint_review"'
         (ALL, f"{ALL}\nn_of_m = 2", "give complete"),
         (ALL, "", "name a completion rule"),
         (ALL, 'n_of_m = "2"', "n_of_m must be a whole number"),
-        (ALL, f'{ALL}\nnotice = "joint_opinion"', "unknown keys ['notice']"),
+        (ALL, f'{ALL}\nnotice = "joint_letter"', "unknown notice kind 'joint_letter'"),
+        (ALL, f'{ALL}\nsignoffs = ["leader"]', "unknown keys ['signoffs']"),
         (
             'on_complete = "joint_approve"',
             'on_complete = "finance_approve"',

@@ -23,9 +23,11 @@ ROUTES = [
     ("GET", "/claims/new?policy=JMJ-PLAN", ("enterprise",)),
     ("POST", "/claims/new?policy=JMJ-PLAN", ("enterprise",)),
     ("GET", "/claims/{c}", ALL),
-    ("POST", "/claims/{c}/edit", ("enterprise",)),
-    ("POST", "/claims/{c}/attachments", ("enterprise",)),
-    ("POST", "/claims/{c}/attachments/{a}/delete", ("enterprise",)),
+    # A reviewer changes a claim it files for the claimant (全程代办), no other: refused with
+    # the rule's reason on this one (tests/claims/test_agency.py).
+    ("POST", "/claims/{c}/edit", ("enterprise", "reviewer")),
+    ("POST", "/claims/{c}/attachments", ("enterprise", "reviewer")),
+    ("POST", "/claims/{c}/attachments/{a}/delete", ("enterprise", "reviewer")),
     ("GET", "/claims/{c}/attachments/{a}", ALL),
     ("POST", "/claims/{c}/act", ALL),
     ("GET", "/claims/{c}/notices/{n}.pdf", ALL),

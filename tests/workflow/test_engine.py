@@ -33,6 +33,8 @@ def record(state, *, gov=False, kinds=("business_licence",)):
         state=state,
         policy=FakePolicy(gov=gov),
         attachments=[SimpleNamespace(kind=k) for k in kinds],
+        agent_id=None,  # filed by the enterprise itself, not by an agent (全程代办)
+        agency_consent_at=None,
     )
 
 
@@ -77,4 +79,10 @@ def test_finance_approve_branches_on_government_approval(gov, dest):
 
 def test_available_triggers_from_submitted():
     triggers = [t.trigger for t in ENGINE.triggers_from("submitted")]
-    assert triggers == ["withdraw", "return_for_supplement", "dept_approve", "dept_reject"]
+    assert triggers == [
+        "withdraw",
+        "return_for_supplement",
+        "transfer",
+        "dept_approve",
+        "dept_reject",
+    ]

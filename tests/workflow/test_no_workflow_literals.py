@@ -58,7 +58,7 @@ OTHER_VOCABULARIES = (
     ),
     (
         ("approvals/notices/facts.py",),
-        {"lapse", "write_off"},
+        {"lapse", "write_off", "transfer"},
         "notice kinds (notices.kind), which a workflow's transitions name in `notice =`",
     ),
     (

@@ -29,6 +29,7 @@ def test_enterprise_claim_has_the_agreed_triggers():
         "submit",
         "withdraw",
         "return_for_supplement",
+        "transfer",
         "dept_approve",
         "dept_reject",
         "finance_approve",
@@ -73,8 +74,8 @@ def _line_number(text: str, needle: str) -> int:
             'dest = "finance_reveiw"',
         ),
         (
-            'conditions = ["window_open", "evidence_complete"]',
-            'conditions = ["window_open", "evidence_attached"]',
+            'conditions = ["window_open", "evidence_complete", "agency_consented"]',
+            'conditions = ["window_open", "evidence_attached", "agency_consented"]',
             "unknown guard 'evidence_attached'",
             "evidence_attached",
         ),
