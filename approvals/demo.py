@@ -24,6 +24,14 @@ WINDOW_OPENED_DAYS_AGO = 30
 WINDOW_CLOSES_IN_DAYS = 60
 
 
+# The demo accounts of a department's chain: username prefix, position, display title.
+DEPARTMENT_CHAIN = (
+    ("reviewer", "case_officer", "初审"),
+    ("chief", "section_chief", "审核科长"),
+    ("leader", "leader", "分管领导"),
+)
+
+
 def _one(model, **where):
     return db.session.scalar(select(model).filter_by(**where))
 
@@ -117,15 +125,20 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
         # A reviewer for every department but the city government's office (it decides as
         # the government): 财政局 owns a clause too (CZJ-MERGER), and its 初审 is a
         # reviewer's, not the finance bureau's 复核.
+        # Each with its sign-off chain (经办 → 审核 → 审批): the reviewer prepares as case
+        # officer, the section chief checks and the leader in charge approves, three people,
+        # so four-eyes (双人把关) always finds a second official in the department.
         for code, dept in departments.items():
             if code != "SFB":
-                account(
-                    f"reviewer_{code.lower()}",
-                    "reviewer",
-                    dept.name,
-                    department=dept,
-                    display_name=f"{dept.name}初审",
-                )
+                for prefix, position, title in DEPARTMENT_CHAIN:
+                    account(
+                        f"{prefix}_{code.lower()}",
+                        "reviewer",
+                        dept.name,
+                        department=dept,
+                        display_name=f"{dept.name}{title}",
+                        position=position,
+                    )
         for row in data["enterprises"]:
             credit_code = make_credit_code(row["credit_code_stem"])
             enterprise = _one(Enterprise, credit_code=credit_code)

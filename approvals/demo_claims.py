@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from approvals.access.tasks import can_decide
 from approvals.claims import rewards, services
 from approvals.claims.models import Attachment, Claim, RewardRecipient
 from approvals.claims.supplement import lapse_overdue
@@ -215,7 +216,8 @@ def _fields(step: dict) -> dict:
 
 
 def _decide(claim_id: int, step: dict, at: datetime, users: dict[str, User]) -> None:
-    """The open task of `department` in the claim's latest round, decided by its reviewer."""
+    """The open task of `department` in the claim's latest round, decided by its reviewer
+    (or, where four-eyes bars the reviewer, its section chief)."""
     code = step["department"]
     task = db.session.scalar(
         select(ReviewTask)
@@ -227,9 +229,12 @@ def _decide(claim_id: int, step: dict, at: datetime, users: dict[str, User]) -> 
     )
     if task is None:
         raise ValueError(f"claim {claim_id}: no open review task of {code}")
-    reviewer = users[f"reviewer_{code.lower()}"]
+    # Four-eyes: the lead department's reviewer, who approved the claim for joint review,
+    # leaves the department's joint task to its section chief.
+    officials = [users[f"{prefix}_{code.lower()}"] for prefix in ("reviewer", "chief")]
+    decider = next((u for u in officials if can_decide(u, task)), officials[0])
     decision = step.get("decision", "agree")
-    tasks.decide(reviewer, task.id, decision, step.get("opinion"), version=task.version, now=at)
+    tasks.decide(decider, task.id, decision, step.get("opinion"), version=task.version, now=at)
 
 
 def _actor(trigger: str, claim: Claim, enterprise: User, users: dict[str, User]) -> User:

@@ -31,7 +31,10 @@ def test_a_claim_moves_on_only_when_all_three_departments_agree(seeded, api, tra
     # One task each, in the clause's order; each department sees the claim it must sign.
     assert [code for _, code, *_ in stored_tasks(seeded, claim_id)] == list(JOINT)
     for code in JOINT:
-        assert task_of(api(REVIEWER[code]), claim_id) is not None
+        assert task_of(api(track.joint_reviewer(code, claim_id)), claim_id) is not None
+    # Four-eyes: 经贸局's reviewer took the lead review, so its section chief signs for it.
+    assert task_of(api(REVIEWER["JMJ"]), claim_id) is None
+    assert track.joint_reviewer("JMJ", claim_id) == "chief_jmj"
     track.joint(claim_id, "JMJ", "ZSJ")
     assert track.state(claim_id) == "under_joint_review"  # 财政局 has not signed
     with seeded.app_context():
