@@ -97,7 +97,7 @@ def test_an_official_gets_a_sign_off_position_and_an_enterprise_user_none(seeded
         args=[
             "create-user",
             "--username",
-            "chief_jmj",
+            "chief2_jmj",
             "--password",
             "secret-123-cli-chief",
             "--role",
@@ -110,12 +110,12 @@ def test_an_official_gets_a_sign_off_position_and_an_enterprise_user_none(seeded
     )
     assert created.exit_code == 0, created.output
     with seeded.app_context():
-        chief = db.session.scalar(select(User).where(User.username == "chief_jmj"))
+        chief = db.session.scalar(select(User).where(User.username == "chief2_jmj"))
         assert chief.position_label == "科室负责人"
-    assert runner.invoke(args=["set-position", "chief_jmj", "leader"]).output.strip() == (
-        "chief_jmj: leader"
+    assert runner.invoke(args=["set-position", "chief2_jmj", "leader"]).output.strip() == (
+        "chief2_jmj: leader"
     )
     refused = runner.invoke(args=["set-position", "ent_huadong", "leader"])
     assert refused.exit_code != 0 and "只有部门工作人员有签批职务" in refused.output
-    unknown = runner.invoke(args=["set-position", "chief_jmj", "boss"])
+    unknown = runner.invoke(args=["set-position", "chief2_jmj", "boss"])
     assert unknown.exit_code != 0 and "未知职务" in unknown.output
