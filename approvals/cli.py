@@ -40,12 +40,16 @@ def seed_demo() -> None:
     there are none (idempotent); print the accounts and the claims by state."""
     from approvals.demo import seed
     from approvals.demo_claims import seed_claims
+    from approvals.expert_review.demo import seed_panels, seed_scores
 
-    accounts = seed(tomllib.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    accounts = seed(data)
+    seed_panels(data)  # 专家评审: the special-fund clause's panel, criteria and conflicts
     click.echo("演示账号 / demo accounts (password: see below)")
     for username, role, where, password in accounts:
         click.echo(f"  {username:<16} {role:<11} {where:<24} {password}")
     click.echo(seed_claims().summary())
+    seed_scores(data)  # the demo claims' expert scores, once they are being scored
 
 
 @click.command("create-user")
@@ -162,18 +166,18 @@ def check_ledger() -> None:
 
     report = check()
     click.echo(
-        f"{'policy':<16} {'year':>4} {'budget':>16} {'reserved':>16} {'paid':>16} {'recovered':>14}"
+        f"{'policy':<16} {'year':>4} {'budget':>16} {'reserved':>16} {'paid':>16} {'repaid':>14}"
     )
     for b in report.balances:
         click.echo(
             f"{b.policy:<16} {b.year:>4} {b.amount:>16,.2f} {b.reserved:>16,.2f} "
-            f"{b.paid:>16,.2f} {b.recovered:>14,.2f}"
+            f"{b.paid:>16,.2f} {b.repaid:>14,.2f}"
         )
     for problem in report.problems:
         click.echo(f"MISMATCH {problem}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(1)
-    click.echo("ok  ledger reconciles: approved = paid + reduced (or reserved), recovered agree")
+    click.echo("ok  ledger reconciles: approved = paid + reduced (or reserved), repaid agree")
 
 
 @click.command("set-budget")

@@ -2,7 +2,8 @@
 
 `seed_claims()` files the claims of `demo_claims.toml` for the demo claimants and drives
 each one through the real services (create_claim, add_attachment, the people a claim
-rewards, advance() with dated opinions, review task decisions, the recovery services,
+rewards, advance() with dated opinions, review task decisions, the departments' 申请认定表
+(prepared, checked and sent by their chains), the recovery services,
 batches compose/scale/confirm, the tick's lapse), so that notices, ledger rows and hash
 chains are all genuine. It runs only on a database without
 claims: a second run adds nothing and says so.
@@ -36,6 +37,7 @@ from approvals.finance import batches, recovery
 from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import EVIDENCE_KINDS
+from approvals.recognition_forms import services as recognition_forms
 from approvals.workflow import runtime, tasks
 from approvals.workflow.calendar import is_workday, load_overrides
 from approvals.workflow.models import ReviewTask
@@ -198,6 +200,9 @@ def _take(item: Step, claims: dict[str, int], users: dict[str, User]) -> None:
     if action == "decide":  # a department's review task (联合审核), through the task door
         _decide(claim_id, step, at, users)
         return
+    if action == "send_form":  # the department's 申请认定表 of the claim's year, sent
+        _send_form(db.session.get(Claim, claim_id), at, users)
+        return
     claim = db.session.get(Claim, claim_id)
     actor = _actor(action, claim, enterprise, users)
     fields = _fields(step)
@@ -235,6 +240,18 @@ def _decide(claim_id: int, step: dict, at: datetime, users: dict[str, User]) -> 
     decider = next((u for u in officials if can_decide(u, task)), officials[0])
     decision = step.get("decision", "agree")
     tasks.decide(decider, task.id, decision, step.get("opinion"), version=task.version, now=at)
+
+
+def _send_form(claim: Claim, at: datetime, users: dict[str, User]) -> None:
+    """The claim's department prepares (经办), checks (审核) and sends (审批) its form of the
+    claim's call year, listing every claim of the department waiting for it, at `at`."""
+    code = claim.department.code.lower()
+    officer, chief, leader = (
+        users[f"{prefix}_{code}"] for prefix in ("reviewer", "chief", "leader")
+    )
+    form = recognition_forms.prepare(officer, claim.policy.call_year, now=at)
+    form = recognition_forms.check(chief, form.id, version=form.version, now=at)
+    recognition_forms.send(leader, form.id, version=form.version, comment="同意报送", now=at)
 
 
 def _actor(trigger: str, claim: Claim, enterprise: User, users: dict[str, User]) -> User:

@@ -25,3 +25,11 @@ def lang() -> str:
 def label(bilingual) -> str:
     """A bilingual Label (zh, en) in the reader's language."""
     return getattr(bilingual, lang())
+
+
+def dept_name(department) -> str:
+    """A department's name in the reader's language (its Chinese name where it has no
+    English one)."""
+    if department is None:
+        return ""
+    return department.name_en or department.name if lang() == "en" else department.name

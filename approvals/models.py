@@ -1,6 +1,7 @@
 """Every mapped model, imported in one place so that the metadata is complete."""
 
 from approvals.claims.models import Attachment, Claim, ClaimEvent
+from approvals.expert_review.models import Conflict, Criterion, PanelMember, Score
 from approvals.notices.models import Notice, NoticeSequence
 from approvals.organisations.models import (
     Department,
@@ -10,7 +11,12 @@ from approvals.organisations.models import (
     User,
     UserSession,
 )
-from approvals.policies.models import Policy
+from approvals.policies.models import Policy, PolicyVersion
+from approvals.recognition_forms.models import (
+    RecognitionForm,
+    RecognitionFormEvent,
+    RecognitionFormItem,
+)
 from approvals.workflow.models import CalendarDay, ReviewTask
 
 __all__ = [
@@ -18,14 +24,22 @@ __all__ = [
     "CalendarDay",
     "Claim",
     "ClaimEvent",
+    "Conflict",
+    "Criterion",
     "Department",
     "Enterprise",
     "Notice",
     "NoticeSequence",
+    "PanelMember",
     "PasswordReset",
     "PayeeAccountChange",
     "Policy",
+    "PolicyVersion",
+    "RecognitionForm",
+    "RecognitionFormEvent",
+    "RecognitionFormItem",
     "ReviewTask",
+    "Score",
     "User",
     "UserSession",
 ]

@@ -12,7 +12,8 @@ import pytest
 from approvals import create_app
 from approvals.cli import DEMO_FILE
 from approvals.extensions import db
-from tests.postgres import TestDatabase, rolled_back, truncate_all
+from tests.database import PostgresBaselines, SqliteTemplates
+from tests.postgres import TestDatabase, rolled_back
 
 if TYPE_CHECKING:
     from tests.factories import ClaimRef
@@ -51,15 +52,26 @@ def postgres_empty(postgres_server):
 
 
 @pytest.fixture(scope="session")
-def postgres(postgres_server, tmp_path_factory):
-    """The session's database, its tables made once: each test then leaves it as it found
-    it (the `app` fixture)."""
-    url = postgres_server.create("suite")
-    app = create_app(base_config(tmp_path_factory.mktemp("suite"), url))
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return url
+def postgres_baselines(postgres_server, tmp_path_factory):
+    """The worker's PostgreSQL databases a test starts in (tests/database.py)."""
+    folder = tmp_path_factory.mktemp("postgres")
+    return PostgresBaselines(
+        postgres_server, lambda url: create_app(base_config(folder, url)), DEMO
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres(postgres_baselines):
+    """The worker's database with the tables and no rows: each test then leaves it as it
+    found it (the `app` fixture)."""
+    return postgres_baselines.url(seeded=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    """The worker's SQLite files a test's database is copied from (tests/database.py)."""
+    folder = tmp_path_factory.mktemp("templates")
+    return SqliteTemplates(folder, lambda url: create_app(base_config(folder, url)), DEMO)
 
 
 @pytest.fixture(
@@ -69,39 +81,50 @@ def backend(request):
     return request.param
 
 
+# Whether the test's database holds the demo seed, for `seeded`.
+DEMO_LAID = pytest.StashKey[bool]()
+
+
 @pytest.fixture
 def app(request, backend, tmp_path):
-    """A new app per test. On SQLite, a new database file. On PostgreSQL, the session's
-    database, the test inside one transaction rolled back at its end (tests/postgres.py
-    `rolled_back`); a test marked `committed` (threads, a connection of its own) commits
-    for real, and every table is emptied after it."""
+    """A new app per test, with a database of its own holding the tables, and the demo seed
+    when the test uses `seeded`; both laid once per worker (tests/database.py). On SQLite, a
+    new database file. On PostgreSQL, the worker's database, the test inside one transaction
+    rolled back at its end (tests/postgres.py `rolled_back`); a test marked `committed`
+    (threads, a connection of its own) commits for real, and the database is laid again
+    after it."""
+    seeded = "seeded" in request.fixturenames
+    request.node.stash[DEMO_LAID] = seeded
     if backend == "postgresql":
-        url = request.getfixturevalue("postgres")
+        baselines = request.getfixturevalue("postgres_baselines")
+        url = baselines.url(seeded=seeded)
     else:
-        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        path = tmp_path / "test.sqlite3"
+        request.getfixturevalue("sqlite_templates").copy(path, seeded=seeded)
+        url = f"sqlite:///{path}"
     app = create_app(base_config(tmp_path, url))
     if backend == "sqlite":
-        with app.app_context():
-            db.create_all()
         yield app
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
     elif request.node.get_closest_marker("committed"):
         yield app
-        truncate_all(app)
+        baselines.restore(app, seeded=seeded)
     else:
         with rolled_back(app):
             yield app
 
 
 @pytest.fixture
-def seeded(app):
-    """The demo departments, policies and accounts."""
-    from approvals.demo import seed
+def seeded(request, app):
+    """The demo departments, policies and accounts, found in the database (the `app`
+    fixture starts it from the seed laid once per worker)."""
+    if not request.node.stash.get(DEMO_LAID, False):  # asked for late: getfixturevalue
+        from approvals.demo import seed
 
-    with app.app_context():
-        seed(DEMO)
+        with app.app_context():
+            seed(DEMO)
     return app
 
 
@@ -189,6 +212,15 @@ def make_claim(seeded):
             return build_claim(state, **overrides)
 
     return make
+
+
+@pytest.fixture
+def send_form(seeded):
+    """send_form(claim_id, …, now=None) → form ids: the claims' departments send their
+    申请认定表 (tests/recognition_forms/helpers.py), which moves them on to finance."""
+    from tests.recognition_forms.helpers import send_form as send
+
+    return lambda *claim_ids, now=None: send(seeded, *claim_ids, now=now)
 
 
 class ApiClient:
@@ -294,6 +326,16 @@ def submitted_claim(api):
     res = ent.fire(claim["id"], "submit")
     assert res.status_code == 200, res.json
     return claim["id"]
+
+
+def pytest_collection_finish(session):
+    """What is alive once the tests are collected (modules, the application's code) lives
+    to the end: set it aside from the garbage collector, whose full passes over it took
+    ~4 % of a worker's time (gc.freeze)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 # The fuzz tally (tests/fuzz) is printed at the end of the run. Under pytest-xdist each

@@ -7,9 +7,10 @@ reached, its deadline, the amounts, the frozen payee, the ledger entries of a re
 or payment (through approvals.finance.ledger), the recovery case, and the review tasks of
 the state it is placed in, when that state declares some: one open round, opened by the
 runtime's own code (approvals/workflow/rounds.py). Not written: notices (the claim has
-none), evidence (no attachments), the rounds of task states on the way (the way there is
-not a journey anyone decided), the one-live-claim-per-policy check (a test that needs two
-claims under one policy gives each its own enterprise).
+none), the 申请认定表 that carried it to finance (the `send_form` fixture sends one), evidence
+(no attachments), the rounds of task states on the way (the way there is not a journey
+anyone decided), the one-live-claim-per-policy check (a test that needs two claims under one
+policy gives each its own enterprise).
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from approvals.clock import LOCAL, current_time, local_today
 from approvals.extensions import db
 from approvals.finance import ledger, recovery
 from approvals.finance.effects import MARKERS
-from approvals.finance.models import RECOVERED, WRITTEN_OFF
+from approvals.finance.models import REPAID, WAIVED
 from approvals.money import fmt
 from approvals.organisations.models import User
 from approvals.organisations.profile import freeze_payee_at_payout
 from approvals.policies.models import Policy
+from approvals.recognition_forms.waiting import FORWARD
 from approvals.workflow import rounds
 from approvals.workflow.deadlines import due_at
 from approvals.workflow.registry import workflows
@@ -157,12 +159,12 @@ def _after_event(transition, claim: Claim, event: ClaimEvent) -> None:
             ledger.pay(claim, event)
         elif effect == "recovery.open":
             recovery.open_case(claim, event, claim.paid_amount)
-        elif effect == "recovery.recovered":
-            recovery.record_repayment(claim, event, recovery.outstanding_for(claim.id))
-            recovery.close_case(claim, event, RECOVERED)
-        elif effect == "recovery.written_off":
-            recovery.close_case(claim, event, WRITTEN_OFF)
-        elif effect not in ("claim.submitted", "payee.freeze", *MARKERS):
+        elif effect == "recovery.close":
+            recovery.receive_repayment(claim, event, recovery.outstanding_for(claim.id))
+            recovery.close_case(claim, event, REPAID)
+        elif effect == "recovery.waive":
+            recovery.close_case(claim, event, WAIVED)
+        elif effect not in ("claim.submitted", "payee.freeze", FORWARD, *MARKERS):
             # A new effect in the workflow: teach the factory what it leaves behind.
             raise LookupError(f"make_claim: unknown effect {effect!r} of {transition.trigger!r}")
 

@@ -71,7 +71,7 @@ def test_demo_claims_fill_every_state_and_queue_on_a_record_that_checks_once(see
         assert confirmed.state == "confirmed" and len(confirmed.items) == 2
         assert sum(i.amount for i in confirmed.items) == Decimal("300000.00")
         assert all(i.claim.reduction > 0 for i in confirmed.items)
-        assert draft.state == "draft" and [i.claim.state for i in draft.items] == ["approved"]
+        assert draft.is_open and [i.claim.state for i in draft.items] == ["approved"]
 
         # The history spreads over the past weeks, inside the call window.
         first = db.session.scalar(select(func.min(ClaimEvent.at)))

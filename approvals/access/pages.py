@@ -15,6 +15,7 @@ HOMES = {
     "finance": "web.queue",
     "government": "web.queue",
     "admin": "web.overview",
+    "expert": "experts.index",
 }
 
 

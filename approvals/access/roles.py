@@ -11,7 +11,9 @@ from approvals.i18n import N_
 # The User row's CHECK constraint (approvals/organisations/models.py) is built from ROLES.
 # `system` is the one account that takes the workflow's timed moves (the lapse of an overdue
 # supplement); it has no password and signs in nowhere.
-ROLES = ("enterprise", "reviewer", "finance", "government", "admin", "system")
+# `expert` sits on a special-fund clause's panel (评审专家组) and scores its claims
+# (approvals/expert_review); it sees no claim's page, only what scoring needs.
+ROLES = ("enterprise", "reviewer", "finance", "government", "admin", "system", "expert")
 ROLE_LABELS = {
     "enterprise": N_("申报企业"),
     "reviewer": N_("职能部门初审"),
@@ -19,6 +21,7 @@ ROLE_LABELS = {
     "government": N_("市政府审定"),
     "admin": N_("系统管理员"),
     "system": N_("系统"),
+    "expert": N_("评审专家"),
 }
 
 # An official's place in a department's sign-off chain (按节点逐项签字把关): the case officer

@@ -86,6 +86,9 @@ RULES: tuple[Rule, ...] = (
     Rule("government", sees=REACHED_GOVERNMENT, sees_payout_batches=True),
     Rule("admin", sees=EVERY_CLAIM, sees_payout_batches=True),
     Rule("system", sees=NO_CLAIM),
+    # 评审专家: no claim through the claim pages, queues or API, and no move; the claims it
+    # is asked to score, and only what scoring needs, through approvals/expert_review.
+    Rule("expert", sees=NO_CLAIM),
 )
 RULE_OF_ROLE = {rule.role: rule for rule in RULES}
 # A role the table does not know sees nothing and does nothing.

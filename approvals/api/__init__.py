@@ -6,7 +6,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app) -> None:
-    from approvals.api import delegations, profile, rewards, routes, tasks  # noqa: F401
+    from approvals.api import (  # noqa: F401
+        admin_policies,
+        delegations,
+        profile,
+        rewards,
+        routes,
+        tasks,
+        workflows,
+    )
     from approvals.extensions import csrf
 
     csrf.exempt(bp)  # the API authenticates by bearer token only, never by cookie

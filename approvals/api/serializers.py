@@ -46,6 +46,7 @@ def claim_summary(claim: Claim) -> dict:
         "state": claim.state,
         "version": claim.version,
         "policy_code": claim.policy.code,
+        "policy_version": claim.policy_version,  # the clause's terms it was filed under
         "enterprise": {
             "name": claim.enterprise.name,
             "credit_code": claim.enterprise.credit_code,

@@ -34,7 +34,7 @@ def init_app(app) -> None:
         arrive=history.arrive,
         record=history.record,
         sees_only_own=sees_only_own,
-        signoff_threshold=lambda claim: claim.policy.signoff_threshold,
+        signoff_threshold=lambda claim: claim.terms.signoff_threshold,
     )
     # Identity numbers of the people a claim rewards are shown masked, on every page.
     app.add_template_filter(reward_routes.mask_id_number, "id_masked")

@@ -18,7 +18,7 @@ from approvals.organisations.models import Department
 
 def joint_review(claim) -> list[int]:
     """The ids of the departments the claim's policy lists for joint review."""
-    codes = list(dict.fromkeys(claim.policy.joint_review or []))
+    codes = list(dict.fromkeys(claim.terms.joint_review or []))
     found = dict(
         db.session.execute(
             select(Department.code, Department.id).where(Department.code.in_(codes))

@@ -43,8 +43,8 @@ def _approved_amount(claim, value) -> tuple[Decimal | None, str | None]:
         return None, f"核定金额不能低于有功人员奖励合计 {rewarded:,.2f} 元"
     if amount > claim.requested_amount:
         return None, f"核定金额不能超过申报金额 {claim.requested_amount:,.2f} 元"
-    if amount > claim.policy.cap:
-        return None, f"核定金额不能超过政策上限 {claim.policy.cap:,.2f} 元"
+    if amount > claim.terms.cap:
+        return None, f"核定金额不能超过政策上限 {claim.terms.cap:,.2f} 元"
     computed = maximum_for(claim)
     if amount > computed.maximum:
         return None, f"核定金额不能超过按政策计算的上限：{computed.text}"

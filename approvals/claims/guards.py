@@ -45,12 +45,12 @@ def supplement_overdue(claim, ctx: GuardContext) -> bool:
 
 
 def _missing_text(claim, ctx: GuardContext) -> str:
-    missing = claim.policy.missing_evidence({a.kind for a in claim.attachments})
+    missing = claim.terms.missing_evidence({a.kind for a in claim.attachments})
     return "缺少证明材料：" + "、".join(missing)
 
 
 def evidence_complete(claim, ctx: GuardContext) -> bool:
-    return not claim.policy.missing_evidence({a.kind for a in claim.attachments})
+    return not claim.terms.missing_evidence({a.kind for a in claim.attachments})
 
 
 def _no_government_text(claim, ctx: GuardContext) -> str:
@@ -58,7 +58,7 @@ def _no_government_text(claim, ctx: GuardContext) -> str:
 
 
 def needs_government_approval(claim, ctx: GuardContext) -> bool:
-    return bool(claim.policy.requires_government_approval)
+    return bool(claim.terms.requires_government_approval)
 
 
 # The rule is the payee module's (pure functions of plain values, no database).
@@ -84,7 +84,7 @@ def _group_text(claim, ctx: GuardContext) -> str:
         return ""
     return (
         f"同组政策就高不重复：本企业的申报 {rival.number}（{rival.policy.code} "
-        f"{rival.policy.title_zh}）已通过财政复核，同一项目不能重复兑现"
+        f"{rival.terms.title_zh}）已通过财政复核，同一项目不能重复兑现"
     )
 
 
@@ -95,13 +95,13 @@ def exclusive_group_clear(claim, ctx: GuardContext) -> bool:
 # A fact of the clause, routing a claim (not offered where it does not fit): a recognition
 # (税收分成认定) is given a share and a period, a payout an amount.
 def _recognition_text(claim, ctx: GuardContext) -> str:
-    if claim.policy.is_recognition:
+    if claim.terms.is_recognition:
         return "该政策条款为税收分成认定：认定分成比例和期限，不核定金额"
     return "该政策条款不是税收分成认定，请核定金额"
 
 
 def is_recognition(claim, ctx: GuardContext) -> bool:
-    return claim.policy.is_recognition
+    return claim.terms.is_recognition
 
 
 def _rewards_text(claim, ctx: GuardContext) -> str:

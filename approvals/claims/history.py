@@ -65,8 +65,9 @@ def record(step) -> ClaimEvent:
             "payee": frozen_payee_masked(claim),
             "policy": {
                 "code": claim.policy.code,
-                "cap": fmt(claim.policy.cap),
-                "requires_government_approval": claim.policy.requires_government_approval,
+                "version": claim.policy_version,  # the terms it was filed under
+                "cap": fmt(claim.terms.cap),
+                "requires_government_approval": claim.terms.requires_government_approval,
             },
             "evidence": [{"kind": a.kind, "sha256": a.sha256} for a in claim.attachments],
             "workflow": {"name": claim.workflow, "version": claim.workflow_version},

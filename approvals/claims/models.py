@@ -16,13 +16,13 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from approvals import limits
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.organisations.models import Department, Enterprise, User
-from approvals.policies.models import Policy
+from approvals.policies.models import Policy, PolicyVersion
 
 if TYPE_CHECKING:
     from approvals.workflow.models import ReviewTask
@@ -63,6 +63,9 @@ class Claim(db.Model):
     workflow: Mapped[str] = mapped_column(String(64))
     workflow_version: Mapped[int] = mapped_column(default=1)
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), index=True)
+    # The version of the clause's terms the claim was filed under (approvals/policies/
+    # versions.py): an edit to the clause afterwards makes a new version, not a new rule here.
+    policy_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Denormalised from the policy so that a department's queue is one indexed read.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
@@ -106,6 +109,12 @@ class Claim(db.Model):
     decided_at: Mapped[datetime | None]
 
     policy: Mapped[Policy] = relationship()
+    # Read through `terms`; written by nothing: `policy_id` and `policy_version` say which.
+    filed_terms: Mapped[PolicyVersion | None] = relationship(
+        primaryjoin="and_(foreign(Claim.policy_id) == PolicyVersion.policy_id,"
+        " foreign(Claim.policy_version) == PolicyVersion.version)",
+        viewonly=True,
+    )
     # The department that reviews it: the policy's, unless a department transferred it (转办).
     department: Mapped[Department] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -128,6 +137,21 @@ class Claim(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("policy")
+    def _filed_under(self, _key, policy: Policy) -> Policy:
+        """A new claim is filed under the clause's current version of its terms."""
+        if self.id is None:
+            self.policy_version = policy.version or 1
+        return policy
+
+    @property
+    def terms(self) -> PolicyVersion | Policy:
+        """The clause's terms as they stood when the claim was filed: its cap, amount rule,
+        evidence, basis, title, review and sign-off. The call's window and exclusive group
+        are the clause's as it stands (claim.policy)."""
+        # A row written without a version (raw SQL) reads the clause as it stands.
+        return self.filed_terms or self.policy
 
 
 class ClaimEvent(db.Model):

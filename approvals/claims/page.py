@@ -63,14 +63,14 @@ def render_claim(
     if editable and edit is None:
         requested = claim.requested_amount
         edit = claim_form(
-            claim.policy,
+            claim.terms,
             formdata=None,
             project_title=claim.project_title,
             requested_amount=f"{requested:.2f}" if requested is not None else "",
             version=claim.version,
         )
     if editable and upload is None:
-        upload = attachment_form(claim.policy, formdata=None)
+        upload = attachment_form(claim.terms, formdata=None)
     present = {a.kind for a in claim.attachments}
     page = render_template(
         "claims/detail.html",
@@ -84,7 +84,7 @@ def render_claim(
         ending=ending(claim, moves),
         confirming=confirmed_first(moves),
         group_claims=rivals_shown_to(current_user, claim),
-        missing=[k for k in claim.policy.required_evidence if k not in present],
+        missing=[k for k in claim.terms.required_evidence if k not in present],
         supplement=_last_return(claim),
         maximum=maximum_for(claim),
         **offered.panels,
@@ -93,7 +93,7 @@ def render_claim(
         **tasks_context(current_user, claim, task),
         **agency_context(current_user, claim),
         **rewards_context(current_user, claim, editable, reward),
-        **amount_context(claim.policy, claim.amount_inputs),
+        **amount_context(claim.terms, claim.amount_inputs),
     )
     return page, status
 
@@ -101,7 +101,7 @@ def render_claim(
 def rewards_context(actor, claim, editable: bool, posted=None) -> dict:
     """The people the claim rewards (有功人员), identity numbers masked for everyone; the
     form to name one more while the claim is editable."""
-    if not claim.policy.rewards_people:
+    if not claim.terms.rewards_people:
         return {"rewards": None}
     form = (posted or RewardRecipientForm(formdata=None)) if editable else None
     return {

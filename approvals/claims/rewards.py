@@ -95,7 +95,7 @@ def claimant_share(claim: Claim, approved: Decimal) -> Decimal:
 
 def list_problem(claim: Claim) -> str | None:
     """Why the claim cannot be submitted with its list as it stands, or None."""
-    if not claim.policy.rewards_people:
+    if not claim.terms.rewards_people:
         return None
     if not claim.reward_recipients:
         return N_("请填写有功人员奖励名单（至少一人）")
@@ -160,8 +160,8 @@ def validate(claim: Claim, data, today: date) -> tuple[dict, dict]:
     amount, problem = amount_error(data.get("amount"))
     if problem:
         errors["amount"] = problem
-    elif amount > claim.policy.cap:
-        errors["amount"] = f"奖励金额不能超过政策上限 {claim.policy.cap:,.2f} 元"
+    elif amount > claim.terms.cap:
+        errors["amount"] = f"奖励金额不能超过政策上限 {claim.terms.cap:,.2f} 元"
     values["amount"] = amount
     bank_name = data.get("bank_name") if isinstance(data.get("bank_name"), str) else ""
     account = data.get("bank_account") if isinstance(data.get("bank_account"), str) else ""
@@ -182,7 +182,7 @@ def require_editable(actor, claim: Claim) -> None:
         raise Forbidden(decision.reason)
     if not engine_for(claim).spec.has_tag(claim.state, "editable"):
         raise Conflict("只有草稿或待补正的申报可以修改", code="not_editable")
-    if not claim.policy.rewards_people:
+    if not claim.terms.rewards_people:
         raise Conflict(NOT_REWARDING, code="no_rewards")
 
 

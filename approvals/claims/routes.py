@@ -126,13 +126,13 @@ def _to_change(claim_id: int) -> Claim:
 @roles_required("enterprise", "reviewer")
 def edit(claim_id: int):
     claim = _to_change(claim_id)
-    form = claim_form(claim.policy)
+    form = claim_form(claim.terms)
     if not form.validate_on_submit():
         return render_claim(claim, 422, edit=form)
     return _carry_out(
         claim,
         lambda: services.update_claim(
-            current_user, claim.id, form.changes(claim.policy, request.form), form.version_number()
+            current_user, claim.id, form.changes(claim.terms, request.form), form.version_number()
         ),
         edit=form,
         done=_("草稿已保存。"),
@@ -143,7 +143,7 @@ def edit(claim_id: int):
 @roles_required("enterprise", "reviewer")
 def upload(claim_id: int):
     claim = _to_change(claim_id)
-    form = attachment_form(claim.policy, formdata=request.form | request.files)
+    form = attachment_form(claim.terms, formdata=request.form | request.files)
     if not form.validate_on_submit():
         return render_claim(claim, 422, upload=form)
     data, name = form.file.data.read(), form.file.data.filename or ""

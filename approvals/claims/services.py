@@ -163,11 +163,11 @@ def update_claim(actor: User, claim_id: int, changes: dict, version: int | None 
     if "project_title" in changes:
         values["project_title"] = _title(changes["project_title"], errors)
     if "requested_amount" in changes:
-        values["requested_amount"] = _requested(changes["requested_amount"], claim.policy, errors)
+        values["requested_amount"] = _requested(changes["requested_amount"], claim.terms, errors)
     if "amount_inputs" in changes or "requested_amount" in changes:
         raw = changes.get("amount_inputs", claim.amount_inputs)
         amount = values.get("requested_amount", claim.requested_amount)
-        values["amount_inputs"] = _amount_inputs(raw, claim.policy, amount, errors)
+        values["amount_inputs"] = _amount_inputs(raw, claim.terms, amount, errors)
     _raise_if(errors)
     with stale_guard(), transaction():
         for key, value in values.items():

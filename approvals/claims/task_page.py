@@ -42,8 +42,13 @@ class TaskRow:
 
     @property
     def position_label(self) -> str:
-        """The position that signs the step (a message id), "" outside a chain."""
-        return POSITION_LABELS.get(self.task.step, "")
+        """The position that signs the step (a message id); outside a chain, the position of
+        the official who decided it (a department's co-signature names who signed for it in
+        which capacity), "" while undecided or for an official without one."""
+        if self.task.step:
+            return POSITION_LABELS.get(self.task.step, "")
+        signer = self.task.decided_by
+        return POSITION_LABELS.get(signer.position, "") if signer and signer.position else ""
 
 
 def task_of(claim, task_id: int) -> ReviewTask:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -12,12 +11,11 @@ from approvals.clock import LOCAL
 from approvals.db import utcnow
 from approvals.extensions import db
 from approvals.finance.models import Batch
-from approvals.money import fmt
 from approvals.notices import render
-from approvals.notices.issue import new_verification_code, verify_url
+from approvals.notices.documents import issue_document
+from approvals.notices.issue import verify_url
 from approvals.notices.joint import joint_reviewers
 from approvals.notices.models import Notice
-from approvals.notices.numbering import format_number, next_seq
 from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
 from approvals.organisations.naming import full_name
@@ -82,43 +80,17 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
     }
 
 
-def render_list(context: dict) -> bytes:
-    identifier = hashlib.sha256(context["number"].encode()).hexdigest()[:32].encode()
-    return render.render_document("notices/batch_list.html", context, identifier=identifier)
-
-
 def issue_list(batch: Batch) -> Notice:
     """Number, render and store the list; the caller's transaction commits it."""
     code = current_app.config["FINANCE_DEPARTMENT"]
     issuer = db.session.scalar(select(Department).where(Department.code == code))
     now = utcnow()
-    year = now.astimezone(LOCAL).year
-    seq = next_seq(issuer.id, year)
-    number = format_number(issuer.notice_prefix, year, seq)
-    context = _context(batch, issuer, number, new_verification_code(), now)
-    pdf = render_list(context)
-    notice = Notice(
+    return issue_document(
+        KIND,
+        issuer,
+        now,
+        "notices/batch_list.html",
+        lambda number, verification: _context(batch, issuer, number, verification, now),
+        lambda context: {"batch_name": batch.name},
         batch_id=batch.id,
-        kind=KIND,
-        department_id=issuer.id,
-        year=year,
-        seq=seq,
-        number=number,
-        verification_code=context["verification_code"],
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        pdf=pdf,
-        facts={
-            "kind": KIND,
-            "number": number,
-            "issuer_name": context["issuer_name"],
-            "title": context["heading"],
-            "batch_name": batch.name,
-            "count": context["count"],
-            "total_amount": fmt(context["total_amount"]),
-            "issued_at": now.isoformat(),
-        },
-        issued_at=now,
     )
-    db.session.add(notice)
-    return notice

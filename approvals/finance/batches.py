@@ -5,9 +5,11 @@ its ledger rows, and the item marked paid, all in that one transaction). An item
 taken by locking its claim's row, which other confirmers skip, so two people confirming
 at once share the work and never pay an item twice; a confirmation cut off half-way
 leaves the paid items paid and the rest pending, and confirming again resumes it. A
-claim in a batch is paid through its batch only (ledger.pay refuses a direct disburse).
-Scaling changes what a batch item pays, never the claim's approved amount: the payout
-records the difference as a reduction (核减).
+claim in a batch is paid through its batch only (ledger.pay refuses a payout outside it).
+Scaling changes what a batch item pays, never the department's assessed amount (核定金额):
+the payout records the difference as a reduction (核减).
+Claims of every workflow share a batch: which claims wait for payout is their state's tag
+(`payable`), and the move that pays one is the one naming `budget.pay` in its own workflow.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ class Exclusion(NamedTuple):
 
 
 def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
-    """A draft batch of the given approved claims: the year's next number (第N批).
+    """An open batch of the given claims waiting for payout: the year's next number (第N批).
 
     Each claim's payee account is frozen on it and on its batch item. A claim whose account
     is missing or invalid is left out: `batch.excluded` lists those, each with the reason.
@@ -126,8 +128,8 @@ def remove_claim(actor: User, batch_id: int, claim_id: int) -> Batch:
     require(actor, FINANCE_ROLES)
     with transaction():
         batch = _locked(batch_id)
-        if batch.state != "draft":
-            raise Conflict("批次已开始拨付，不能调整", code="batch_not_draft")
+        if not batch.is_open:
+            raise Conflict("批次已开始拨付，不能调整", code="batch_not_open")
         item = next((i for i in batch.items if i.claim_id == claim_id), None)
         if item is None:
             raise NotFound("该申报不在本批次中")
@@ -142,8 +144,8 @@ def scale(actor: User, batch_id: int, policy_code: str, limit) -> list[prorata.S
     limit = parse_amount(limit, "limit")
     with transaction():
         batch = _locked(batch_id)
-        if batch.state != "draft":
-            raise Conflict("批次已开始拨付，不能核减", code="batch_not_draft")
+        if not batch.is_open:
+            raise Conflict("批次已开始拨付，不能核减", code="batch_not_open")
         items = {i.id: i for i in batch.items if i.claim.policy.code == policy_code}
         if not items:
             raise Invalid("本批次没有该政策的申报", fields={"policy": "无此政策的申报"})
@@ -194,7 +196,7 @@ def confirm(actor: User, batch_id: int) -> Batch:
             return batch  # a retried request changes nothing
         if not batch.items:
             raise Invalid("批次中没有申报")
-        if batch.state == "draft":
+        if batch.is_open:
             batch.state, batch.confirmed_by_id, batch.started_at = "confirming", actor.id, utcnow()
     while _pay_next(actor, batch_id):
         pass
@@ -295,7 +297,7 @@ def totals(batch: Batch) -> dict:
     }
 
 
-# A row per transfer: an item paid to its claimant alone is one; an item whose claim rewards
+# A row per payment: an item paid to its claimant alone is one; an item whose claim rewards
 # people (有功人员) is one per payout line, each person named with the identity number masked.
 PAYMENT_HEADERS = [
     "序号",

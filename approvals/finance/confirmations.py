@@ -116,7 +116,7 @@ def batch_confirmation(actor: User, batch_id: int) -> Preview:
 
 def recovery_confirmation(actor: User, claim_id: int, effect: str, form) -> Preview:
     """Starting a recovery (amount due, reason) or writing off what is still owed: `effect`
-    is the move's, `recovery.open` or `recovery.written_off`."""
+    is the move's, `recovery.open` or `recovery.waive`."""
     require(actor, ("finance",))
     claim = get_visible(actor, claim_id)
     reason = (form.get("reason") or "").strip()
@@ -144,7 +144,7 @@ def recovery_confirmation(actor: User, claim_id: int, effect: str, form) -> Prev
             amount_label=N_("应追回（元）"),
             lines=[Line(claim.number, _payee(claim), due, "应追回")],
         )
-    if effect == "recovery.written_off":
+    if effect == "recovery.waive":
         if transition_with(claim, effect) is None:
             raise Conflict("只有追回中的申报可以核销", code="illegal_transition")
         if not reason:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from approvals.finance import ledger, payout_lines, recovery
-from approvals.finance.models import RECOVERED, WRITTEN_OFF
+from approvals.finance.models import REPAID, WAIVED
 
 
 def _reserve(step) -> None:
@@ -38,7 +38,7 @@ def _open_recovery(step) -> None:
 
 def _repay(step) -> None:
     amount = Decimal(step.event.payload["repayment_amount"])
-    step.notice_facts.update(recovery.record_repayment(step.subject, step.event, amount))
+    step.notice_facts.update(recovery.receive_repayment(step.subject, step.event, amount))
 
 
 def _closed(outcome: str):
@@ -54,8 +54,8 @@ EFFECTS = {
     "budget.release": _release,
     "recovery.open": _open_recovery,
     "recovery.repay": _repay,
-    "recovery.recovered": _closed(RECOVERED),
-    "recovery.written_off": _closed(WRITTEN_OFF),
+    "recovery.close": _closed(REPAID),
+    "recovery.waive": _closed(WAIVED),
 }
 # Markers the pages read: offered for several claims at once on the queue (`bulk`), paid
 # through a payout batch when the claim is in one (`batch_only`), taken only after a

@@ -1,12 +1,13 @@
 """The ledger: every transition that moves money writes its entries, inside advance().
 
-Reservation happens at finance approval, release when a reserved claim is sent back or
-rejected, payment at disbursement, recovery as repayments arrive. A payout scaled down pro
-rata (按比例核减) settles the reservation partly as `pay` and partly as `reduce`: the
-department's approved amount (核定金额) is never rewritten, so per claim approved = paid +
-reduced always holds. The budget row is locked (SELECT … FOR UPDATE) before it is read, so
-two officers approving at once are served one after the other and the second sees what
-the first reserved; the CHECK constraint reserved + paid <= amount backs this up.
+Each is the effect a workflow's move names: `budget.reserve` when finance accepts the amount,
+`budget.release` when a claim holding it is sent back or refused, `budget.pay` at payout,
+and recovery as repayments arrive. A payout scaled down pro rata (按比例核减) settles the
+reservation partly as `pay` and partly as `reduce`: the department's assessed amount
+(核定金额) is never rewritten, so per claim 核定 = paid + reduced always holds. The budget
+row is locked (SELECT … FOR UPDATE) before it is read, so two officers approving at once
+are served one after the other and the second sees what the first reserved; the CHECK
+constraint reserved + paid <= amount backs this up.
 
 Lock order, everywhere money moves: the claim row (advance() flushes it first), then the
 budget, then the batch item. A batch confirmation follows the same order, so it can never
@@ -29,7 +30,7 @@ from approvals.money import ZERO
 
 REDUCTION_REASON = "专项资金不足，按比例核减，核减部分不再拨付"
 # The batch item that a batch confirmation is paying right now (set by batches._pay_next):
-# a claim in a batch is paid through its batch only, never by a direct `disburse`.
+# a claim in a batch is paid through its batch only, never by a payout move taken alone.
 paying_item: ContextVar[int | None] = ContextVar("paying_item", default=None)
 
 
@@ -111,7 +112,7 @@ def reserve(claim, event) -> None:
 
 
 def release_held(claim, event, note: str) -> None:
-    """Whatever the claim still holds of its budget goes back (sent back, rejected)."""
+    """Whatever the claim still holds of its budget goes back (sent back, refused)."""
     holding = reserved_for_claim(claim.id)
     if holding > 0:
         release(claim, event, holding, note)
@@ -124,7 +125,7 @@ def release(claim, event, amount: Decimal, note: str) -> None:
 
 
 def pay(claim, event) -> None:
-    """Disbursement: pay the batch's amount (or the approved amount); a scaled-down batch
+    """Payout: pay the batch's amount (or the assessed amount, 核定); a scaled-down batch
     amount records the rest as a reduction (核减) on the claim and in the ledger."""
     holding = reserved_for_claim(claim.id)
     if holding <= 0:
@@ -157,5 +158,5 @@ def pay(claim, event) -> None:
 
 def recover(claim, event, amount: Decimal) -> None:
     budget = _budget_of(claim)
-    budget.recovered += amount
+    budget.repaid += amount
     _entry(budget, claim, event, "recover", amount, "追回还款")

@@ -30,9 +30,13 @@ LEDGER_KINDS = {
     "recover": "追回",
     "reduce": "按比例核减",
 }
-BATCH_STATES = {"draft": "编制中", "confirming": "拨付中", "confirmed": "已拨付"}
-# How a recovery case ended (Recovery.outcome): the case's own record, not a claim state.
-RECOVERED, WRITTEN_OFF = "recovered", "written_off"
+# A batch's own states: open while it is composed (items added, removed, scaled), then paid.
+# Finance's words, not a workflow's: a claim's states are named in its workflow file.
+OPEN = "open"
+BATCH_STATES = {OPEN: "编制中", "confirming": "拨付中", "confirmed": "已拨付"}
+# How a recovery case ended (Recovery.outcome): everything owed repaid (追回结案), or the rest
+# written off (核销). The case's own record, not a claim state.
+REPAID, WAIVED = "repaid", "waived"
 
 
 def chinese_number(n: int) -> str:
@@ -57,10 +61,10 @@ class Budget(db.Model):
     __table_args__ = (
         UniqueConstraint("policy_id", "year", name="uq_budgets_policy_id_year"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
-        CheckConstraint("reserved >= 0 AND paid >= 0 AND recovered >= 0", name="sums_not_negative"),
+        CheckConstraint("reserved >= 0 AND paid >= 0 AND repaid >= 0", name="sums_not_negative"),
         # The last line of defence: no code path may commit more than the budget.
         CheckConstraint("reserved + paid <= amount", name="committed_within_amount"),
-        CheckConstraint("recovered <= paid", name="recovered_within_paid"),
+        CheckConstraint("repaid <= paid", name="repaid_within_paid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,14 +73,14 @@ class Budget(db.Model):
     amount: Mapped[Decimal]
     reserved: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     paid: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
-    recovered: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    repaid: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))  # Σ repayments (追回)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     policy: Mapped[Policy] = relationship()
 
     @property
     def remaining(self) -> Decimal:
-        # Recovered money goes back to the treasury (上缴国库); it does not reopen the fund.
+        # Repaid money goes back to the treasury (上缴国库); it does not reopen the fund.
         return self.amount - self.reserved - self.paid
 
 
@@ -119,7 +123,7 @@ class Batch(db.Model):
     __tablename__ = "batches"
     __table_args__ = (
         UniqueConstraint("year", "seq", name="uq_batches_year_seq"),
-        CheckConstraint("state IN ('draft', 'confirming', 'confirmed')", name="state_known"),
+        CheckConstraint("state IN ('open', 'confirming', 'confirmed')", name="state_known"),
         CheckConstraint("seq >= 1", name="seq_positive"),
         CheckConstraint(
             "(state = 'confirmed') = (confirmed_at IS NOT NULL)", name="confirmed_at_iff_confirmed"
@@ -129,7 +133,7 @@ class Batch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     seq: Mapped[int]
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[str] = mapped_column(String(16), default=OPEN)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -156,6 +160,11 @@ class Batch(db.Model):
     def state_label(self) -> str:
         return BATCH_STATES[self.state]
 
+    @property
+    def is_open(self) -> bool:
+        """Still being composed: its items may be removed and scaled, none is paid yet."""
+        return self.state == OPEN
+
 
 class BatchItem(db.Model):
     """One claim in a batch; `status` makes confirmation resumable and exactly-once."""
@@ -172,7 +181,7 @@ class BatchItem(db.Model):
     # A claim is in one batch at most: the first guard against paying it twice.
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), unique=True)
     approved_amount: Mapped[Decimal]
-    amount: Mapped[Decimal]  # what this batch pays: approved, or scaled down pro rata
+    amount: Mapped[Decimal]  # what this batch pays: the 核定 amount, or it scaled down pro rata
     rounding_fen: Mapped[int] = mapped_column(default=0)  # fen added by largest remainder
     # The payee account frozen when the claim entered the batch: a later change of the
     # enterprise's profile never alters a payment already composed.
@@ -198,7 +207,7 @@ PAYOUT_LINE_KINDS = {"claimant": "单位", "person": "个人"}
 
 
 class PayoutLine(db.Model):
-    """One transfer of a batch item (一笔支付): the claimant's share to its account, or one
+    """One payment of a batch item (一笔支付): the claimant's share to its account, or one
     reward to a named person's own account (有功人员), frozen when the claim entered the
     batch; an item's lines sum to its amount, so that the ledger, the bank file and the
     payout notice name the same yuan."""
@@ -223,8 +232,8 @@ class PayoutLine(db.Model):
     payee_name: Mapped[str] = mapped_column(String(128))
     bank_name: Mapped[str] = mapped_column(String(128))
     account: Mapped[str] = mapped_column(String(64))
-    approved_amount: Mapped[Decimal]  # the line's part of the item's approved amount
-    amount: Mapped[Decimal]  # what the batch pays on it: approved, or scaled down pro rata
+    approved_amount: Mapped[Decimal]  # the line's part of the item's 核定 amount
+    amount: Mapped[Decimal]  # what the batch pays on it: its 核定 part, or that scaled down
 
     item: Mapped[BatchItem] = relationship(back_populates="lines")
     recipient: Mapped[RewardRecipient | None] = relationship()
@@ -235,15 +244,13 @@ class PayoutLine(db.Model):
 
 
 class Recovery(db.Model):
-    """Money owed back on a disbursed claim (追回), and how the case ended."""
+    """Money owed back on a paid claim (追回), and how the case ended (`outcome`)."""
 
     __tablename__ = "recoveries"
     __table_args__ = (
         CheckConstraint("amount_due > 0", name="amount_due_positive"),
         CheckConstraint("repaid >= 0 AND repaid <= amount_due", name="repaid_within_due"),
-        CheckConstraint(
-            "outcome IS NULL OR outcome IN ('recovered', 'written_off')", name="outcome_known"
-        ),
+        CheckConstraint("outcome IS NULL OR outcome IN ('repaid', 'waived')", name="outcome_known"),
         CheckConstraint("(outcome IS NULL) = (closed_at IS NULL)", name="closed_iff_outcome"),
     )
 

@@ -1,9 +1,9 @@
-"""The lines of a batch item whose claim rewards people (有功人员): one transfer each.
+"""The lines of a batch item whose claim rewards people (有功人员): one payment each.
 
-When such a claim enters a batch, its approved amount is split and frozen: the claimant's
-share (approved less the rewards it listed) to the claimant's account frozen on the item,
-then one line per person to the account in that person's own name. A pro-rata scale-down
-(按比例核减) scales every line of the item by the item's ratio, to the fen by the largest
+When such a claim enters a batch, its assessed amount (核定) is split and frozen: the
+claimant's share (that amount less the rewards it listed) to the claimant's account frozen
+on the item, then one line per person to the account in that person's own name. A pro-rata
+scale-down (按比例核减) scales every line of the item by the item's ratio, to the fen by the largest
 remainder (approvals/finance/prorata.py): people and claimant bear the shortfall alike, and
 the lines always sum to what the item pays. The bank file has one row per line, the payout
 notice lists them (identity numbers and accounts masked), and check-ledger proves the sums.
@@ -76,7 +76,7 @@ def rescale(item: BatchItem) -> bool:
 
 
 def reference(item: BatchItem, line: PayoutLine) -> str:
-    """Each transfer's own reference: the item's, numbered."""
+    """Each payment's own reference: the item's, numbered."""
     return f"{item.reference}-{line.seq}"
 
 
@@ -107,11 +107,11 @@ def line_problems(item: BatchItem) -> list[str]:
         return []
     problems = []
     paid = sum((line.amount for line in item.lines), ZERO)
-    approved = sum((line.approved_amount for line in item.lines), ZERO)
+    assessed = sum((line.approved_amount for line in item.lines), ZERO)
     if paid != item.amount:
         problems.append(f"支付明细合计 {paid} 与批次金额 {item.amount} 不符")
-    if approved != item.approved_amount:
-        problems.append(f"支付明细核定合计 {approved} 与核定金额 {item.approved_amount} 不符")
+    if assessed != item.approved_amount:
+        problems.append(f"支付明细核定合计 {assessed} 与核定金额 {item.approved_amount} 不符")
     return problems
 
 

@@ -1,7 +1,8 @@
 """Reconciliation: the ledger, the budgets, the claims and the batches tell one story.
 
-Per claim, the department's approved amount (核定金额) is accounted for in full: while the
-claim waits for payout it is all reserved; once paid, approved = paid + reduced (核减).
+Per claim, the department's assessed amount (核定金额) is accounted for in full: while the
+claim waits for payout it is all reserved; once paid, 核定 = paid + reduced (核减). What a
+state means here (holds a reservation, paid) is its tag in the claim's own workflow.
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ from approvals.finance import payout_lines
 from approvals.finance.ledger import held, sums_by_kind
 from approvals.finance.models import BatchItem, Budget, LedgerEntry, Recovery
 from approvals.money import ZERO
-from approvals.workflow.registry import engine_for
-
-
-def _is(claim: Claim, tag: str) -> bool:
-    """Whether the claim's state carries `tag` in its own workflow version."""
-    return engine_for(claim).spec.has_tag(claim.state, tag)
+from approvals.workflow.registry import is_tagged
 
 
 @dataclass
@@ -34,8 +30,8 @@ class Balance:
     amount: Decimal
     reserved: Decimal
     paid: Decimal
-    recovered: Decimal
-    approved_unpaid: Decimal  # Σ approved amounts of claims holding a reservation
+    repaid: Decimal
+    approved_unpaid: Decimal  # Σ 核定 amounts of claims holding a reservation
     claims_paid: Decimal  # Σ paid amounts of claims paid
     reduced: Decimal = ZERO  # Σ reductions (核减) recorded in the ledger
 
@@ -51,19 +47,19 @@ class Report:
 
 
 def _claim_problems(claim: Claim, sums: dict[str, Decimal]) -> list[str]:
-    """What does not add up on one claim: approved = reserved, or = paid + reduced."""
+    """What does not add up on one claim: 核定 = reserved, or = paid + reduced."""
     problems = []
     holding = held(sums)
-    approved = claim.approved_amount or ZERO
+    assessed = claim.approved_amount or ZERO
     paid, reduced = sums["pay"], sums["reduce"]
-    if _is(claim, "holds_budget"):
-        if holding != approved:
-            problems.append(f"已审批 {approved} 但占用 {holding}")
+    if is_tagged(claim, "holds_budget"):
+        if holding != assessed:
+            problems.append(f"已审批 {assessed} 但占用 {holding}")
     elif holding != 0:
         problems.append(f"状态 {claim.state} 仍占用预算 {holding}")
-    if _is(claim, "paid"):
-        if paid + reduced != approved:
-            problems.append(f"核定 {approved} ≠ 拨付 {paid} + 核减 {reduced}")
+    if is_tagged(claim, "paid"):
+        if paid + reduced != assessed:
+            problems.append(f"核定 {assessed} ≠ 拨付 {paid} + 核减 {reduced}")
         if (claim.paid_amount or ZERO) != paid:
             problems.append(f"申报记载拨付 {claim.paid_amount} 与台账拨付 {paid} 不符")
         if (claim.reduction or ZERO) != reduced:
@@ -89,12 +85,12 @@ def check() -> Report:
         sums = by_claim[claim.id]
         problems = _claim_problems(claim, sums)
         key = (claim.policy_id, claim.policy.call_year)
-        if _is(claim, "holds_budget"):
+        if is_tagged(claim, "holds_budget"):
             per_policy_year[key][0] += claim.approved_amount or ZERO
-        if _is(claim, "paid"):
+        if is_tagged(claim, "paid"):
             per_policy_year[key][1] += claim.paid_amount or ZERO
         item = items.get(claim.id)
-        if item is not None and (item.status == "paid") != (_is(claim, "paid")):
+        if item is not None and (item.status == "paid") != (is_tagged(claim, "paid")):
             problems.append(f"批次状态 {item.status} 与申报状态不符")
         if item is not None and item.status == "paid" and item.amount != sums["pay"]:
             problems.append(f"批次金额 {item.amount} 与拨付不符")
@@ -112,7 +108,7 @@ def check() -> Report:
         for label, on_row, in_ledger in (
             ("占用", budget.reserved, reserved),
             ("拨付", budget.paid, sums["pay"]),
-            ("追回", budget.recovered, sums["recover"]),
+            ("追回", budget.repaid, sums["recover"]),
         ):
             if on_row != in_ledger:
                 report.problems.append(f"{name}: 预算表{label} {on_row}，台账 {in_ledger}")
@@ -130,7 +126,7 @@ def check() -> Report:
                 amount=budget.amount,
                 reserved=budget.reserved,
                 paid=budget.paid,
-                recovered=budget.recovered,
+                repaid=budget.repaid,
                 approved_unpaid=approved_unpaid,
                 claims_paid=claims_paid,
                 reduced=sums["reduce"],

@@ -1,8 +1,9 @@
-"""Recovery (追回): open a case on a disbursed claim, record repayments, close it.
+"""Recovery (追回): open a case on a paid claim, record repayments, close it.
 
 The services take the claim's move that names the matching effect (`recovery.open`,
-`recovery.repay`, `recovery.recovered`, `recovery.written_off`) from its current state: the
-workflow file says which of its triggers those are.
+`recovery.repay`, `recovery.close`, `recovery.waive`) from its current state: the
+workflow file says which of its triggers those are. A case ends repaid (追回结案) or with
+the rest waived (核销): finance's own words for the case (Recovery.outcome).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from approvals.claims.tagged import trigger_with
 from approvals.errors import Conflict, Invalid
 from approvals.extensions import db
 from approvals.finance import ledger
-from approvals.finance.models import RECOVERED, WRITTEN_OFF, Recovery, Repayment
+from approvals.finance.models import REPAID, WAIVED, Recovery, Repayment
 from approvals.money import ZERO
 from approvals.organisations.models import User
 from approvals.workflow import runtime
@@ -57,7 +58,7 @@ def open_case(claim, event, amount: Decimal) -> dict:
     return {"recovery_due": recovery.amount_due}
 
 
-def record_repayment(claim, event, amount: Decimal) -> dict:
+def receive_repayment(claim, event, amount: Decimal) -> dict:
     recovery = recovery_for(claim.id, lock=True)
     if amount > recovery.outstanding:  # re-checked under the lock
         raise Invalid(f"还款金额不能超过尚欠金额 {recovery.outstanding:,.2f} 元")
@@ -75,24 +76,24 @@ def record_repayment(claim, event, amount: Decimal) -> dict:
 
 
 def close_case(claim, event, outcome: str) -> dict:
-    """`outcome` is the case's own record (Recovery.outcome): RECOVERED or WRITTEN_OFF."""
+    """`outcome` is the case's own record (Recovery.outcome): REPAID or WAIVED."""
     recovery = recovery_for(claim.id, lock=True)
-    if outcome == RECOVERED and recovery.outstanding > 0:
+    if outcome == REPAID and recovery.outstanding > 0:
         raise Invalid(
             f"尚欠 {recovery.outstanding:,.2f} 元未追回，不能结案；请继续登记还款或办理核销"
         )
-    if outcome == WRITTEN_OFF and recovery.outstanding == 0:
+    if outcome == WAIVED and recovery.outstanding == 0:
         raise Invalid("应追回金额已全部追回，请办理追回结案")
     recovery.outcome, recovery.closed_at = outcome, event.at
     figures = {"recovery_due": recovery.amount_due, "repaid_total": recovery.repaid}
-    if outcome == WRITTEN_OFF:
+    if outcome == WAIVED:
         figures["amount_written_off"] = recovery.outstanding  # what is no longer pursued
     return figures
 
 
 # Services: the finance pages' door to the moves, through the one door ---------------
 # The notice's amounts come from the effects above; the comment is only the official's
-# words: the reason (start, write_off) or a note (repay, close).
+# words: the reason (start, waive) or a note (repay, close).
 # `now` is advance()'s: the application's clock unless given (the demo dates its history).
 
 
@@ -103,7 +104,7 @@ def _move(claim_id: int, effect: str) -> str:
 
 # Which moves are recovery moves: the workflow's, by the effect they name --------------
 # The recovery effects, in the order a case runs; each is taken by one service (`take`).
-EFFECTS = ("recovery.open", "recovery.repay", "recovery.recovered", "recovery.written_off")
+EFFECTS = ("recovery.open", "recovery.repay", "recovery.close", "recovery.waive")
 
 
 def _recovery_effect(transition: TransitionSpec) -> str | None:
@@ -132,7 +133,7 @@ def move_named(claim, trigger: str) -> tuple[TransitionSpec, str] | None:
 def start(
     actor: User, claim_id: int, amount, reason: str, *, version: int, now: datetime | None = None
 ):
-    """Put a disbursed claim into recovery for `amount`, giving the reason; the amount is
+    """Put a paid claim into recovery for `amount`, giving the reason; the amount is
     checked by its declared field when the move is taken."""
     reason = (reason or "").strip()
     if not reason:
@@ -164,20 +165,18 @@ def repay(
 
 
 def close(actor: User, claim_id: int, *, version: int, note: str = "", now: datetime | None = None):
-    """Close the case as recovered (everything owed repaid); `note` is optional."""
-    trigger = _move(claim_id, "recovery.recovered")
+    """Close the case: everything owed is repaid (追回结案); `note` is optional."""
+    trigger = _move(claim_id, "recovery.close")
     comment = (note or "").strip() or None
     return runtime.advance(actor, claim_id, trigger, version=version, now=now, comment=comment)
 
 
-def write_off(
-    actor: User, claim_id: int, reason: str, *, version: int, now: datetime | None = None
-):
+def waive(actor: User, claim_id: int, reason: str, *, version: int, now: datetime | None = None):
     """Stop pursuing what is still owed, giving the reason; the notice states the amount."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请填写核销原因", fields={"comment": "请填写核销原因"})
-    trigger = _move(claim_id, "recovery.written_off")
+    trigger = _move(claim_id, "recovery.waive")
     return runtime.advance(actor, claim_id, trigger, version=version, now=now, comment=reason)
 
 
@@ -197,8 +196,8 @@ def take(
         return start(actor, claim_id, amount, reason, version=version, now=now)
     if effect == "recovery.repay":
         return repay(actor, claim_id, amount, version=version, note=note or "", now=now)
-    if effect == "recovery.recovered":
+    if effect == "recovery.close":
         return close(actor, claim_id, version=version, note=note or "", now=now)
-    if effect == "recovery.written_off":
-        return write_off(actor, claim_id, reason, version=version, now=now)
+    if effect == "recovery.waive":
+        return waive(actor, claim_id, reason, version=version, now=now)
     raise Invalid("未知操作")

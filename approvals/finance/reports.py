@@ -1,7 +1,9 @@
 """The figures officials report: claims by state, money by dimension, stage times, deadlines.
 
 Every table covers the claims of every loaded workflow version; what a state means (not
-yet filed, approved, paid, given up) is read from its tags in the claim's own version.
+yet filed, awaiting payout, paid, given up) is read from its tags in the claim's own version.
+A claim counts for the department that reviews it now (Claim.department: handing it on, 转办,
+moves it), not the department its policy names.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from approvals.extensions import db
 from approvals.finance.ledger import sums_by_kind
 from approvals.finance.models import BatchItem, LedgerEntry, Recovery
 from approvals.money import ZERO
-from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
 from approvals.workflow.deadlines import RULES
 from approvals.workflow.registry import engine_for, workflows
@@ -35,7 +36,10 @@ DIMENSIONS = {
     "batch": "拨付批次",
     "year": "年度",
 }
-# 核定 (the department's approved amount) = 已拨付 + 核减 once paid: three figures, never one.
+# 核定 (the department's assessed amount) = 已拨付 + 核减 once paid: three figures, never one.
+# A claim's 核定 counts once it waits for payout or is paid (待拨付及以后), whatever its
+# workflow calls those states; a recognition that pays nothing has no 核定 here.
+ASSESSED = ("payable", "paid")
 MONEY_HEADERS = ["申报项目数", "申报金额", "核定金额", "已拨付", "核减金额", "已追回"]
 
 
@@ -55,7 +59,8 @@ def _claims() -> list[Claim]:
             select(Claim)
             .where(~in_states_tagged("unsubmitted"))
             .options(
-                selectinload(Claim.policy).selectinload(Policy.department),
+                selectinload(Claim.policy),
+                selectinload(Claim.department),
                 selectinload(Claim.events),
             )
             .order_by(Claim.id)
@@ -64,12 +69,12 @@ def _claims() -> list[Claim]:
 
 
 def _money_by_claim() -> tuple[dict[int, Decimal], dict[int, Decimal], dict[int, Decimal]]:
-    """Paid, reduced (from the ledger) and recovered amounts per claim."""
+    """Paid, reduced (from the ledger) and repaid (追回) amounts per claim."""
     by_claim = sums_by_kind(LedgerEntry.claim_id, LedgerEntry.kind.in_(("pay", "reduce")))
     paid = {claim_id: sums["pay"] for claim_id, sums in by_claim.items()}
     reduced = {claim_id: sums["reduce"] for claim_id, sums in by_claim.items()}
-    recovered = {r.claim_id: r.repaid for r in db.session.scalars(select(Recovery))}
-    return paid, reduced, recovered
+    repaid = {r.claim_id: r.repaid for r in db.session.scalars(select(Recovery))}
+    return paid, reduced, repaid
 
 
 def _batch_names() -> dict[int, str]:
@@ -98,19 +103,19 @@ def claims_by_state() -> Table:
 
 
 def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> Table:
-    """Requested, approved, paid, reduced and recovered amounts grouped by one dimension.
+    """Requested, assessed (核定), paid, reduced and repaid amounts grouped by one dimension.
 
     `money` is what _money_by_claim() returns, read once when several tables are drawn.
     """
     claims = _claims() if claims is None else claims
-    paid, reduced, recovered = _money_by_claim() if money is None else money
+    paid, reduced, repaid = _money_by_claim() if money is None else money
     batches = _batch_names() if dimension == "batch" else {}
 
     def key_of(claim: Claim) -> str:
         if dimension == "policy":
             return f"{claim.policy.code} {claim.policy.title_zh}"
         if dimension == "department":
-            return claim.policy.department.name
+            return claim.department.name
         if dimension == "funding_type":
             return FUNDING_TYPES[claim.policy.funding_type]
         if dimension == "batch":
@@ -124,11 +129,11 @@ def money_by(dimension: str, claims: list[Claim] | None = None, money=None) -> T
         row = groups[key_of(claim)]
         row[0] += 1
         row[1] += claim.requested_amount
-        if is_tagged(claim, "approved"):
+        if is_tagged(claim, *ASSESSED):
             row[2] += claim.approved_amount
         row[3] += paid.get(claim.id, ZERO)
         row[4] += reduced.get(claim.id, ZERO)
-        row[5] += recovered.get(claim.id, ZERO)
+        row[5] += repaid.get(claim.id, ZERO)
     table = Table(
         dimension,
         f"按{DIMENSIONS[dimension]}统计金额（元）",
@@ -150,15 +155,21 @@ def _hours(seconds: float) -> str:
     return f"{int(days)}天{rest:.1f}小时" if days else f"{rest:.1f}小时"
 
 
+def _moves(events: list[ClaimEvent]) -> list[ClaimEvent]:
+    """The events that change the claim's state. A step that stays (a review task decided
+    before its rule holds, a repayment, handing it to another department) is work done
+    inside the state: the time in it runs from entering to leaving, not from that step."""
+    return [e for e in events if e.from_state != e.to_state]
+
+
 def stage_durations(claims: list[Claim] | None = None) -> Table:
     """How long claims stay in each state: from entering it to leaving it (ClaimEvent times)."""
     spans: dict[str, list[tuple[float, str]]] = defaultdict(list)  # by the state's label
     for claim in _claims() if claims is None else claims:
-        spec, events = engine_for(claim).spec, claim.events
-        for entered, left in zip(events, events[1:], strict=False):
-            if entered.to_state != left.to_state:  # a repayment stays in recovery
-                seconds = (left.at - entered.at).total_seconds()
-                spans[spec.label(entered.to_state)].append((seconds, claim.number))
+        spec, moves = engine_for(claim).spec, _moves(claim.events)
+        for entered, left in zip(moves, moves[1:], strict=False):
+            seconds = (left.at - entered.at).total_seconds()
+            spans[spec.label(entered.to_state)].append((seconds, claim.number))
     table = Table(
         "stages",
         "各环节办理时长",
@@ -216,11 +227,11 @@ def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) ->
     now = now or utcnow()
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for claim in _claims() if claims is None else claims:
-        if is_tagged(claim, "given_up"):  # the enterprise withdrew or let it lapse
+        if is_tagged(claim, "given_up"):  # the claimant gave up, or its supplement period passed
             continue
         year, spec = claim.policy.call_year, engine_for(claim).spec
         checks = [("部门初审", *_department_review(spec, claim.events), True)]
-        checks.append(("资金拨付", *_payout(spec, claim.events), is_tagged(claim, "approved")))
+        checks.append(("资金拨付", *_payout(spec, claim.events), is_tagged(claim, *ASSESSED)))
         for step, rule, done, applies in checks:
             if not applies or rule is None:
                 continue

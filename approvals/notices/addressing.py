@@ -14,7 +14,8 @@ JOINT_SEND_BACK = "joint_send_back"
 # goes to the office that must look again, the 认定表 to finance (企业科); and the 会签意见单
 # to the lead department. They use the 文件格式; every other notice is a letter to the
 # enterprise (信函格式).
-TO_THE_NEXT_OFFICE = frozenset({"send_back", "recognition", COUNTERSIGN, JOINT_SEND_BACK})
+RECOGNITION = "recognition"
+TO_THE_NEXT_OFFICE = frozenset({"send_back", RECOGNITION, COUNTERSIGN, JOINT_SEND_BACK})
 # The department's decisions that finance is copied on.
 DEPARTMENT_DECISIONS = frozenset({"supplement", "rejection", "lapse"})
 
@@ -43,6 +44,10 @@ def address(kind: str, to_queue: str, offices: Offices, enterprise: str) -> Addr
         candidates = (offices.reviewer, offices.finance, offices.government)
         addressee = next((name for name in candidates if name and name != offices.issuer), "")
         return Addressing(False, addressee, ())
+    if kind == RECOGNITION:
+        # The claim's 认定表 waits in the department until its 申请认定表 carries it to
+        # finance (approvals/recognition_forms): it is finance's all the same.
+        to_queue = "finance"
     if kind in TO_THE_NEXT_OFFICE:
         addressee = {
             "department": offices.reviewer,

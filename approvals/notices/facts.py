@@ -35,11 +35,19 @@ KIND_TITLES: dict[str, str] = {
     "joint_opinion": N_("联合审核意见书"),
     "joint_send_back": N_("联合审核退回意见书"),
     "recognition_result": N_("认定结果通知书"),
+    # The special-fund track (workflows/special_fund): the result of expert review and
+    # ranking (专家评审及择优立项), to a funded claimant or one not selected.
+    "selection": N_("立项通知书"),
+    "non_selection": N_("未入选通知书"),
 }
 
 
 # Titles of every issued document: the notices of transitions and the batch list.
-DOCUMENT_TITLES: dict[str, str] = {**KIND_TITLES, "batch_list": N_("拨付批次清单")}
+DOCUMENT_TITLES: dict[str, str] = {
+    **KIND_TITLES,
+    "batch_list": N_("拨付批次清单"),
+    "recognition_form": N_("申请认定表（部门汇总）"),
+}
 
 # Notifications are titled 发文机关 + 关于 + 事由 + 的通知 (GB/T 9704, 党政机关公文处理
 # 工作条例); receipts, confirmations, opinions and forms keep their form title.
@@ -52,6 +60,8 @@ NOTIFICATION_SUBJECTS: dict[str, str] = {
     "write_off": "核销{policy}未追回资金",
     "lapse": "{policy}申报逾期未补正视为放弃申报",
     "recognition_result": "{policy}结果",  # the clause says 认定 already
+    "selection": "{policy}专家评审及择优立项结果",
+    "non_selection": "{policy}专家评审及择优立项结果",
 }
 FORM_TITLES: dict[str, str] = {"recognition": "{policy}申请认定表"}
 

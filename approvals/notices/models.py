@@ -16,11 +16,16 @@ class Notice(db.Model):
     __tablename__ = "notices"
     __table_args__ = (
         UniqueConstraint("department_id", "year", "seq", name="uq_notices_department_year_seq"),
-        # A notice records a claim's transition, or it is a payout batch's list.
+        # A notice records a claim's transition, or it is a payout batch's list, or a
+        # department's 申请认定表 (approvals/recognition_forms).
         CheckConstraint(
-            "(claim_id IS NOT NULL AND event_id IS NOT NULL AND batch_id IS NULL)"
-            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NOT NULL)",
-            name="of_a_claim_or_a_batch",
+            "(claim_id IS NOT NULL AND event_id IS NOT NULL AND batch_id IS NULL"
+            " AND recognition_form_id IS NULL)"
+            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NOT NULL"
+            " AND recognition_form_id IS NULL)"
+            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NULL"
+            " AND recognition_form_id IS NOT NULL)",
+            name="of_a_claim_a_batch_or_a_form",
         ),
     )
 
@@ -28,6 +33,9 @@ class Notice(db.Model):
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("claim_events.id"), unique=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), unique=True)
+    recognition_form_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recognition_forms.id"), unique=True
+    )
     kind: Mapped[str] = mapped_column(String(32))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     year: Mapped[int]

@@ -110,7 +110,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('enterprise', 'reviewer', 'finance', 'government', 'admin', 'system')",
+            "role IN ('enterprise', 'reviewer', 'finance', 'government', 'admin', 'system',"
+            " 'expert')",
             name="role_known",
         ),
         CheckConstraint(

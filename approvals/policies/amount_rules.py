@@ -10,8 +10,8 @@ from approvals.i18n import N_
 from approvals.money import CENT, amount_error, number_text
 
 RULE_TYPES = {
-    "fixed": "定额奖励",
-    "percentage": "按比例资助",
+    "fixed": N_("定额奖励"),
+    "percentage": N_("按比例资助"),
     "loan_interest": N_("贷款贴息"),
 }
 MAX_MONTHS = 120
@@ -68,21 +68,47 @@ def _decimal(raw, key: str) -> Decimal:
     return value
 
 
-def check_rule(rule: dict | None) -> None:
-    """Refuse a rule that could not be computed (used by seeding and the admin)."""
+# The keys each type of rule needs, and those it may have.
+_NEEDED = {"fixed": ("amount",), "percentage": ("rate",), "loan_interest": ("share",)}
+_KEY_LABELS = {"amount": "定额", "rate": "资助比例", "share": "贴息比例", "cap": "规则上限"}
+
+
+def rule_problems(rule: dict | None) -> dict[str, str]:
+    """What is wrong with a rule, key by key, in Chinese; empty when it can be computed."""
     if rule is None:
-        return
+        return {}
     kind = rule.get("type")
     if kind not in RULE_TYPES:
-        raise ValueError(f"amount rule: unknown type {kind!r}")
-    needed = {"fixed": ("amount",), "percentage": ("rate",), "loan_interest": ("share",)}[kind]
-    for key in needed:
-        _decimal(rule.get(key), key)
-    if rule.get("cap") is not None:
-        _decimal(rule["cap"], "cap")
-    for key in ("rate", "share"):
-        if key in rule and _decimal(rule[key], key) > 1:
-            raise ValueError(f"amount rule: '{key}' is a fraction, at most 1")
+        return {"type": "金额规则类型应为 " + "、".join(RULE_TYPES)}
+    problems = {}
+    allowed = {"type", "cap", *_NEEDED[kind]}
+    for key in sorted(set(rule) - allowed):
+        problems[key] = f"该类型的金额规则没有“{key}”一项"
+    for key in (*_NEEDED[kind], "cap"):
+        if key == "cap" and rule.get("cap") is None:
+            continue
+        if key in ("amount", "cap"):  # yuan, to the fen, as every amount
+            problem = amount_error(rule.get(key))[1]
+            if problem:
+                problems[key] = f"{_KEY_LABELS[key]}：{problem}"
+            continue
+        text = number_text(rule.get(key)) or ""
+        try:
+            value = _decimal(text, key) if len(text) <= 12 else None
+        except ValueError:
+            value = None
+        if value is None or value > 1:
+            problems[key] = f"{_KEY_LABELS[key]}是 0 至 1 之间的比例（如 0.5 即 50%），最多六位小数"
+        elif -value.as_tuple().exponent > 6:
+            problems[key] = f"{_KEY_LABELS[key]}最多六位小数"
+    return problems
+
+
+def check_rule(rule: dict | None) -> None:
+    """Refuse a rule that could not be computed (used by seeding and the admin)."""
+    problems = rule_problems(rule)
+    if problems:
+        raise ValueError("amount rule: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
 def input_fields(rule: dict | None) -> tuple[InputField, ...]:
@@ -175,8 +201,8 @@ def compute(rule: dict | None, inputs: dict | None, policy_cap: Decimal) -> Comp
 
 
 def maximum_for(claim) -> Computation:
-    """The claim's rule maximum, from its policy and its recorded inputs."""
-    policy = claim.policy
+    """The claim's rule maximum, from the terms it was filed under and its recorded inputs."""
+    policy = claim.terms
     if input_fields(policy.amount_rule) and not claim.amount_inputs:
         return Computation(policy.cap, f"政策上限 {yuan(policy.cap)} 元（未填写计算依据）")
     return compute(policy.amount_rule, claim.amount_inputs, policy.cap)

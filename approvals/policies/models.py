@@ -1,32 +1,26 @@
-"""Policy: one clause of an incentive policy, described entirely by data."""
+"""Policy: one clause of an incentive policy, described entirely by data; PolicyVersion: its
+terms as they stood when a claim was filed under it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from approvals import limits
+from approvals.db import utcnow
 from approvals.extensions import db
-from approvals.organisations.models import Department
+from approvals.organisations.models import Department, User
 from approvals.policies.vocabulary import EVIDENCE_KINDS, FUNDING_TYPES
 
 
-class Policy(db.Model):
-    __tablename__ = "policies"
-    __table_args__ = (
-        CheckConstraint(
-            "funding_type IN ('grant', 'loan_interest', 'award', 'tax_share')",
-            name="funding_type_known",
-        ),
-        CheckConstraint("cap > 0", name="cap_positive"),
-        CheckConstraint("window_close >= window_open", name="window_ordered"),
-    )
+class ClauseTerms:
+    """The terms of a clause: everything that decides a claim or is printed about it. A
+    Policy holds them as they stand; a PolicyVersion as they stood (approvals/policies/
+    versions.py), and `claim.terms` is the version the claim was filed under."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(limits.POLICY_CODE), unique=True)
     title_zh: Mapped[str] = mapped_column(String(128))
     title_en: Mapped[str] = mapped_column(String(256), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -34,9 +28,6 @@ class Policy(db.Model):
     funding_type: Mapped[str] = mapped_column(String(16))
     cap: Mapped[Decimal]
     requires_government_approval: Mapped[bool] = mapped_column(default=False)
-    # The year of the call (通知申报): review is due by the end of February of the next
-    # year and payout by the end of March.
-    call_year: Mapped[int]
     window_open: Mapped[date]
     window_close: Mapped[date]
     required_evidence: Mapped[list] = mapped_column(JSON, default=list)
@@ -65,7 +56,9 @@ class Policy(db.Model):
     # rewards.py); such a claim is submitted only with its list.
     rewards_people: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    department: Mapped[Department] = relationship()
+    @declared_attr
+    def department(cls) -> Mapped[Department]:
+        return relationship()
 
     @property
     def is_recognition(self) -> bool:
@@ -91,3 +84,58 @@ class Policy(db.Model):
             for kind in self.required_evidence
             if kind not in present_kinds
         ]
+
+
+class Policy(ClauseTerms, db.Model):
+    __tablename__ = "policies"
+    __table_args__ = (
+        CheckConstraint(
+            "funding_type IN ('grant', 'loan_interest', 'award', 'tax_share')",
+            name="funding_type_known",
+        ),
+        CheckConstraint("cap > 0", name="cap_positive"),
+        CheckConstraint("window_close >= window_open", name="window_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(limits.POLICY_CODE), unique=True)
+    # The year of the call (通知申报): review is due by the end of February of the next
+    # year and payout by the end of March. Budgets are per clause and year, so it is fixed
+    # once a claim is filed under the clause.
+    call_year: Mapped[int]
+    # The version of its terms the clause stands at: new claims are filed under it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    versions: Mapped[list[PolicyVersion]] = relationship(
+        back_populates="policy", order_by="PolicyVersion.version", cascade="all, delete-orphan"
+    )
+
+
+class PolicyVersion(ClauseTerms, db.Model):
+    """The terms of a clause as one version fixed them; written by approvals/policies/
+    versions.py when the clause is created or edited, never changed once committed."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (
+        UniqueConstraint("policy_id", "version", name="uq_policy_versions_policy_id_version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"))
+    version: Mapped[int]
+    # Who wrote the version (None: seeding, a command or the migration), and when.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    policy: Mapped[Policy] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+
+    # What a claim prints and is keyed by comes from the clause itself.
+    @property
+    def code(self) -> str:
+        return self.policy.code
+
+    @property
+    def call_year(self) -> int:
+        return self.policy.call_year

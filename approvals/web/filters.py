@@ -13,7 +13,7 @@ from approvals.access.tasks import STEP_LABELS
 from approvals.claims.supplement import deadline_of
 from approvals.clock import LOCAL
 from approvals.errors import error_body, wants_json
-from approvals.i18n import LANGUAGES, N_, label, lang
+from approvals.i18n import LANGUAGES, N_, dept_name, label, lang
 from approvals.notices.facts import KIND_TITLES
 from approvals.policies.vocabulary import EVIDENCE_KINDS
 from approvals.web import bp
@@ -125,12 +125,6 @@ def filesize(size: int) -> str:
     if size < 1024:
         return f"{size} B"
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
-
-
-def dept_name(department) -> str:
-    if department is None:
-        return ""
-    return department.name_en or department.name if lang() == "en" else department.name
 
 
 def policy_title(policy) -> str:

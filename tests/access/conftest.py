@@ -39,6 +39,7 @@ ACTORS = {
     "gov_kjj": "government",
     "admin": "admin",
     "system": "system",
+    "expert_wang": "expert",  # 评审专家: the special-fund track's experts, in no department
 }
 
 

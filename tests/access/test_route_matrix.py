@@ -47,7 +47,7 @@ def _principals(entry: list[str]) -> set[str]:
 
 
 @pytest.fixture
-def world(seeded, api):
+def world(seeded, api, send_form):
     """A paid claim (with evidence and notices) and an approved one in a draft batch."""
     from approvals.claims.models import Claim
     from approvals.extensions import db
@@ -66,8 +66,10 @@ def world(seeded, api):
             claim["id"], "dept_approve", approved_amount="100000.00", comment="同意"
         )
         assert res.status_code == 200, res.json
-        assert finance.fire(claim["id"], "finance_approve", comment="同意").status_code == 200
         ids.append(claim["id"])
+    [form_id] = send_form(*ids)  # 经贸局's 申请认定表 lists both
+    for claim_id in ids:
+        assert finance.fire(claim_id, "finance_approve", comment="同意").status_code == 200
     assert finance.fire(ids[0], "disburse", payment_reference="BOC-1").status_code == 200
     with seeded.app_context():
         from approvals.finance.batches import compose, confirm
@@ -123,11 +125,18 @@ def world(seeded, api):
             "notice_id": notice.id,
             "code": notice.verification_code,
             "batch_id": batch.id,
+            "form_id": form_id,
             "user_id": claim.created_by_id,
         }
 
 
-VALUES = {"fmt": "csv", "key": "states", "action": "record_repayment"}
+VALUES = {
+    "fmt": "csv",
+    "key": "states",
+    "action": "record_repayment",
+    "name": "enterprise_claim",  # a loaded workflow (the administrator's workflow pages)
+    "policy_code": "JMJ-PLAN",  # a clause (the administrator's clause pages)
+}
 # Query strings a page needs to be itself (the claim form names its policy).
 QUERIES = {"claims.new": "?policy=JMJ-PLAN"}
 

@@ -31,6 +31,7 @@ SEES = {
     "gov_kjj": lambda c, tasks: c.reached_government,
     "admin": lambda c, tasks: True,
     "system": lambda c, tasks: False,
+    "expert_wang": lambda c, tasks: False,  # scores through approvals/expert_review only
 }
 # Whether a claim reached the city offices, in the combinations the data can hold.
 REACHED = ((False, False), (True, False), (True, True))

@@ -53,8 +53,8 @@ def transitions(app):
     ]
 
 
-# A 经贸局 clause of each workflow, to place its claims under (JMJ-PLAN otherwise).
-CLAUSES = {"platform_claim": "PT2-PLAN"}
+# A clause of each workflow, to place its claims under (经贸局's JMJ-PLAN otherwise).
+CLAUSES = {"platform_claim": "PT2-PLAN", "special_fund": "KJJ-RD"}  # KJJ-RD: 市科技局
 
 
 @pytest.fixture

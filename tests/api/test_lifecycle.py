@@ -8,7 +8,7 @@ def _path(api, claim_id):
     return [(h["trigger"], h["to_state"]) for h in history]
 
 
-def test_direct_payout_path(api, submitted_claim):
+def test_direct_payout_path(api, submitted_claim, send_form):
     reviewer, finance = api("reviewer_jmj"), api("finance")
     res = reviewer.fire(
         submitted_claim,
@@ -17,7 +17,8 @@ def test_direct_payout_path(api, submitted_claim):
         comment="材料齐全，核定补助10万元",
     )
     assert res.status_code == 200, res.json
-    assert (res.json["state"], res.json["approved_amount"]) == ("finance_review", "100000.00")
+    assert (res.json["state"], res.json["approved_amount"]) == ("recognised", "100000.00")
+    send_form(submitted_claim)  # the department's 申请认定表 carries it to finance
     res = finance.fire(submitted_claim, "finance_approve", comment="同意")
     assert res.json["state"] == "approved"  # JMJ-PLAN is paid by finance directly
     res = finance.fire(submitted_claim, "disburse", payment_reference="BOC-2027-0001")
@@ -27,7 +28,8 @@ def test_direct_payout_path(api, submitted_claim):
     assert res.json["available_triggers"] == ["put_in_recovery"]
     assert _path(api, submitted_claim) == [
         ("submit", "submitted"),
-        ("dept_approve", "finance_review"),
+        ("dept_approve", "recognised"),
+        ("forward_to_finance", "finance_review"),
         ("finance_approve", "approved"),
         ("disburse", "disbursed"),
     ]
@@ -35,7 +37,7 @@ def test_direct_payout_path(api, submitted_claim):
     assert kinds == ["receipt", "recognition", "finance_opinion", "payout"]
 
 
-def test_payout_after_city_government_approval(api):
+def test_payout_after_city_government_approval(api, send_form):
     ent = api("ent_jiangnan")
     claim = ent.create_claim("ZSJ-MAJOR", "800000.00", "新能源电池项目招商引资")
     assert ent.attach(claim["id"], "investment_proof").status_code == 201
@@ -43,7 +45,8 @@ def test_payout_after_city_government_approval(api):
     res = api("reviewer_zsj").fire(
         claim["id"], "dept_approve", approved_amount="600000", comment="同意，核定60万元"
     )
-    assert res.json["state"] == "finance_review"
+    assert res.json["state"] == "recognised"
+    send_form(claim["id"])
     res = api("finance").fire(claim["id"], "finance_approve", comment="预算充足")
     assert res.json["state"] == "government_review"
     res = api("gov").fire(claim["id"], "gov_approve", comment="同意")
@@ -87,21 +90,28 @@ def test_department_rejection(api, submitted_claim):
     assert api("finance").claim(submitted_claim).status_code == 404
 
 
-def _to_finance(api, claim_id):
-    res = api("reviewer_jmj").fire(
-        claim_id, "dept_approve", approved_amount="90000", comment="同意"
-    )
-    assert res.status_code == 200, res.json
+@pytest.fixture
+def to_finance(api, send_form):
+    """Approved by the department and sent on its 申请认定表."""
+
+    def move(claim_id):
+        res = api("reviewer_jmj").fire(
+            claim_id, "dept_approve", approved_amount="90000", comment="同意"
+        )
+        assert res.status_code == 200, res.json
+        send_form(claim_id)
+
+    return move
 
 
-def test_finance_rejection(api, submitted_claim):
-    _to_finance(api, submitted_claim)
+def test_finance_rejection(api, submitted_claim, to_finance):
+    to_finance(submitted_claim)
     res = api("finance").fire(submitted_claim, "finance_reject", comment="重复申报")
     assert res.json["state"] == "rejected"
 
 
-def test_finance_sends_back_to_department(api, submitted_claim):
-    _to_finance(api, submitted_claim)
+def test_finance_sends_back_to_department(api, submitted_claim, to_finance):
+    to_finance(submitted_claim)
     res = api("finance").fire(submitted_claim, "finance_send_back", comment="核定金额依据不足")
     assert res.json["state"] == "submitted"
     assert res.json["notices"][-1]["kind"] == "send_back"
@@ -109,13 +119,14 @@ def test_finance_sends_back_to_department(api, submitted_claim):
 
 
 @pytest.fixture
-def at_government(api):
+def at_government(api, send_form):
     ent = api("ent_huadong")
     claim = ent.create_claim("JMJ-INFRA", "1500000.00", "园区道路贷款贴息")
     for kind in ("business_licence", "loan_contract", "interest_voucher"):
         ent.attach(claim["id"], kind)
     assert ent.fire(claim["id"], "submit").status_code == 200
     api("reviewer_jmj").fire(claim["id"], "dept_approve", approved_amount="1200000", comment="同意")
+    send_form(claim["id"])
     assert (
         api("finance").fire(claim["id"], "finance_approve", comment="同意").json["state"]
         == "government_review"
@@ -134,11 +145,11 @@ def test_government_sends_back_to_finance(api, at_government):
     assert "finance_approve" in api("finance").claim(at_government).json["available_triggers"]
 
 
-def test_every_event_keeps_a_snapshot_of_what_was_decided(api, submitted_claim, seeded):
+def test_every_event_keeps_a_snapshot_of_what_was_decided(api, submitted_claim, seeded, to_finance):
     from approvals.claims.models import ClaimEvent
     from approvals.extensions import db
 
-    _to_finance(api, submitted_claim)
+    to_finance(submitted_claim)
     with seeded.app_context():
         event = db.session.scalars(
             db.select(ClaimEvent).filter_by(claim_id=submitted_claim, trigger="dept_approve")

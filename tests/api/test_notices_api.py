@@ -16,7 +16,7 @@ def pdf_text(data: bytes) -> str:
     return out.stdout.decode("utf-8")
 
 
-def test_every_notice_pdf_holds_its_chinese_text(api):
+def test_every_notice_pdf_holds_its_chinese_text(api, send_form):
     ent = api("ent_jiangnan")
     claim = ent.create_claim("ZSJ-MAJOR", "800000.00", "新能源电池项目招商引资")
     ent.attach(claim["id"], "investment_proof")
@@ -25,6 +25,7 @@ def test_every_notice_pdf_holds_its_chinese_text(api):
     api("reviewer_zsj").fire(cid, "return_for_supplement", comment="请补充投资协议原件")
     ent.fire(cid, "submit")
     api("reviewer_zsj").fire(cid, "dept_approve", approved_amount="600000", comment="核定60万元")
+    send_form(cid)  # the 招商局's 申请认定表, a notice of its own (招商兑〔…〕5号)
     api("finance").fire(cid, "finance_approve", comment="预算充足")
     api("gov").fire(cid, "gov_send_back", comment="请核实投资额")
     api("finance").fire(cid, "finance_approve", comment="已核实")

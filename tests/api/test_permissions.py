@@ -20,6 +20,7 @@ TABLE = {
     "return_for_supplement": ("submitted", "reviewer_jmj"),
     "dept_approve": ("submitted", "reviewer_jmj"),
     "dept_reject": ("submitted", "reviewer_jmj"),
+    "dept_reopen": ("recognised", "reviewer_jmj"),
     "finance_approve": ("finance_review", "finance"),
     "finance_send_back": ("finance_review", "finance"),
     "finance_reject": ("finance_review", "finance"),
@@ -31,8 +32,9 @@ TABLE = {
 PAYLOAD = {"comment": "意见", "approved_amount": "1000.00", "payment_reference": "REF-1"}
 
 
-def claim_in(api, state):
-    """A JMJ-INFRA claim (city approval needed) by 华东精密机械, moved to `state`."""
+def claim_in(api, state, send_form):
+    """A JMJ-INFRA claim (city approval needed) by 华东精密机械, moved to `state`; the
+    department's 申请认定表 carries it from `recognised` to finance."""
     ent = api("ent_huadong")
     claim = ent.create_claim("JMJ-INFRA", "50000.00", "贴息项目")
     cid = claim["id"]
@@ -43,21 +45,25 @@ def claim_in(api, state):
     steps = [
         ("submit", ent),
         ("dept_approve", api("reviewer_jmj")),
+        ("forward_to_finance", None),
         ("finance_approve", api("finance")),
         ("gov_approve", api("gov")),
     ]
-    order = ["submitted", "finance_review", "government_review", "approved"]
+    order = ["submitted", "recognised", "finance_review", "government_review", "approved"]
     for (trigger, who), reached in zip(steps, order, strict=True):
-        assert who.fire(cid, trigger, **PAYLOAD).status_code == 200
+        if who is None:
+            send_form(cid)
+        else:
+            assert who.fire(cid, trigger, **PAYLOAD).status_code == 200
         if reached == state:
             return cid
     raise AssertionError(state)
 
 
 @pytest.mark.parametrize("trigger", sorted(TABLE))
-def test_each_trigger_refused_for_every_wrong_role(api, trigger):
+def test_each_trigger_refused_for_every_wrong_role(api, trigger, send_form):
     state, allowed = TABLE[trigger]
-    cid = claim_in(api, state)
+    cid = claim_in(api, state, send_form)
     version = api("admin").claim(cid).json["version"]
     for username in ALL_USERS:
         if username == allowed:
@@ -123,12 +129,14 @@ def test_token_says_role(api):
     assert res.json["role"] == "reviewer"
 
 
-def test_lists_show_what_reached_each_office(api, submitted_claim):
+def test_lists_show_what_reached_each_office(api, submitted_claim, send_form):
     draft = api("ent_huadong").create_claim("KJJ-HITECH", "1000.00")["id"]  # another policy
     ids = lambda who: [c["id"] for c in api(who).get("/api/v1/claims").json["items"]]  # noqa: E731
     assert ids("ent_huadong") == [draft, submitted_claim]  # newest first
     assert ids("reviewer_jmj") == [submitted_claim]
     assert ids("finance") == [] and ids("gov") == []
     api("reviewer_jmj").fire(submitted_claim, "dept_approve", **PAYLOAD)
+    assert ids("finance") == []  # not before its department's 申请认定表 is sent
+    send_form(submitted_claim)
     assert ids("finance") == [submitted_claim]
     assert ids("gov") == []

@@ -53,8 +53,9 @@ def test_bad_approved_amount_is_refused(api, submitted_claim, amount, message):
     assert api("reviewer_jmj").claim(submitted_claim).json["state"] == "submitted"
 
 
-def test_approved_amount_over_cap_is_refused(api, make_policy, seeded):
-    """The cap may fall after a claim was filed (a revised policy); approval obeys it."""
+def test_a_cap_lowered_after_filing_does_not_bind_the_claim(api, make_policy, seeded):
+    """A claim keeps the terms it was filed under (a revised clause binds new claims): the
+    cap lowered since does not refuse its approval; more than it asked for is refused."""
     from approvals.extensions import db
     from approvals.policies.models import Policy
 
@@ -65,10 +66,11 @@ def test_approved_amount_over_cap_is_refused(api, make_policy, seeded):
     with seeded.app_context():
         db.session.scalar(db.select(Policy).filter_by(code=code)).cap = 30000
         db.session.commit()
-    res = api("reviewer_jmj").fire(
-        claim["id"], "dept_approve", approved_amount="40000", comment="同意"
-    )
-    assert "政策上限" in _error(res, 422, "invalid")["fields"]["approved_amount"]
+    reviewer = api("reviewer_jmj")
+    res = reviewer.fire(claim["id"], "dept_approve", approved_amount="60000", comment="同意")
+    assert "不能超过申报金额" in _error(res, 422, "invalid")["fields"]["approved_amount"]
+    res = reviewer.fire(claim["id"], "dept_approve", approved_amount="40000", comment="同意")
+    assert res.status_code == 200 and res.json["approved_amount"] == "40000.00", res.json
 
 
 def test_decisions_need_their_fields(api, submitted_claim):

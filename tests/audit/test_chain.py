@@ -15,6 +15,7 @@ from approvals.notices.models import Notice
 from approvals.policies.models import Policy
 from tests.audit.conftest import as_dba, check_audit
 from tests.finance.conftest import fire
+from tests.recognition_forms.helpers import send_form
 
 FAILED = "记录校验失败"
 
@@ -63,7 +64,8 @@ def test_each_claim_chains_its_events_and_notices_and_each_budget_its_entries(se
     code, output = check_audit(seeded)
     assert code == 0, output
     assert (
-        "ok  record holds: 1 claims (4 events, 4 notices), 1 budgets (2 ledger entries)" in output
+        # 5 events (the forwarding by the 申请认定表 too); 4 notices of the claim, and the form's
+        "ok  record holds: 1 claims (5 events, 5 notices), 1 budgets (2 ledger entries)" in output
     )
     assert FAILED not in _verify_page(seeded, notices[events[0].id])
 
@@ -197,6 +199,7 @@ def test_the_chain_continues_after_a_send_back(seeded, claims):
     with seeded.app_context():
         fire("finance", cid, "finance_send_back", comment="请补充说明")
         fire("reviewer_jmj", cid, "dept_approve", approved_amount="900.00", comment="同意")
+        send_form(seeded, cid)  # the department's second 申请认定表 of the year
         fire("finance", cid, "finance_approve", comment="复核通过")
     code, output = check_audit(seeded)
     assert code == 0, output

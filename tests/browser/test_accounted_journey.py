@@ -23,6 +23,7 @@ from approvals.workflow.calendar import add_working_days, load_overrides
 from tests.browser.conftest import fill_profile, shoot
 from tests.browser.test_claim_journey import act, open_from_queue, sign_in, upload
 from tests.conftest import PASSWORD, ApiClient
+from tests.recognition_forms.helpers import send_form
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +53,12 @@ def other_approved_claim(live_app):
     for who, trigger, payload in [
         (ent, "submit", {}),
         (reviewer, "dept_approve", {"approved_amount": "50000.00", "comment": "同意"}),
+        (None, "forward_to_finance", {}),  # on 经贸局's 申请认定表
         (finance, "finance_approve", {"comment": "同意"}),
     ]:
+        if who is None:
+            send_form(live_app, claim["id"])
+            continue
         res = who.fire(claim["id"], trigger, **payload)
         assert res.status_code == 200, res.json
     return claim["number"]
@@ -151,7 +156,8 @@ def test_scaled_payout_reaches_the_masked_account_after_a_late_supplement(
     # The reviewer approves 150,000 of the 200,000 asked; finance approves.
     open_from_queue(reviewer, number)
     act(reviewer, "dept_approve", approved_amount="150000", comment="核定规划编制费15万元")
-    expect(reviewer.locator(".page-head .state")).to_contain_text("待财政复核")
+    expect(reviewer.locator(".page-head .state")).to_contain_text("待报送认定表")
+    send_form(live_app, number)  # 经贸局's 申请认定表 (tests/recognition_forms drives its pages)
     finance = person()
     sign_in(finance, "finance")
     open_from_queue(finance, number)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from approvals.organisations.credit_code import make_credit_code
 from tests.browser.conftest import fill_profile, shoot
 from tests.conftest import PASSWORD, PDF_BYTES
+from tests.recognition_forms.helpers import send_form
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,7 @@ def open_from_queue(page, number):
     page.click(f'table a:text-is("{number}")')
 
 
-def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
+def test_enterprise_claim_from_sign_up_to_payout_notice(person, live_app, tmp_path):
     # An enterprise signs up (in Chinese, the default) and drafts a claim.
     ent = person()
     ent.goto("/signup")
@@ -96,7 +97,8 @@ def test_enterprise_claim_from_sign_up_to_payout_notice(person, tmp_path):
     # The reviewer approves an assessed amount; finance approves; the government approves.
     open_from_queue(reviewer, number)
     act(reviewer, "dept_approve", approved_amount="600000", comment="材料齐全，同意按60万元贴息")
-    expect(reviewer.locator(".page-head .state")).to_contain_text("待财政复核")
+    expect(reviewer.locator(".page-head .state")).to_contain_text("待报送认定表")
+    send_form(live_app, number)  # 经贸局's 申请认定表 (tests/recognition_forms drives its pages)
     finance = person()
     sign_in(finance, "finance")
     open_from_queue(finance, number)

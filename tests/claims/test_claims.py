@@ -125,7 +125,7 @@ def test_a_stale_page_gets_a_clear_message_not_an_overwrite(web):
     assert res.status_code == 409
     page = text(res)
     assert "他人已先处理了该申报" in page
-    assert "待财政复核" in page
+    assert "待报送认定表" in page
     assert "不同意" in page  # what was typed is kept, not lost
 
 

@@ -70,7 +70,9 @@ def test_the_approved_amount_is_prefilled_with_the_request(web, submitted_claim)
     assert re.search(r'id="decision-approved_amount"[^>]*value="120000.00"', page)
 
 
-def test_the_approved_amount_is_prefilled_with_the_rule_maximum_when_lower(seeded, web, api):
+def test_the_approved_amount_is_prefilled_under_the_terms_the_claim_was_filed_under(
+    seeded, web, api
+):
     ent = api("ent_huadong")
     claim = ent.create_claim("JMJ-TECHCENTRE", "300000.00", "企业技术中心")  # a fixed 300 000
     for kind in ("business_licence", "certificate"):
@@ -80,7 +82,7 @@ def test_the_approved_amount_is_prefilled_with_the_rule_maximum_when_lower(seede
         db.session.execute(update(Policy).where(Policy.code == "JMJ-TECHCENTRE").values(cap=250000))
         db.session.commit()
     page = _page(web("reviewer_jmj"), claim["id"])
-    assert re.search(r'id="decision-approved_amount"[^>]*value="250000.00"', page)
+    assert re.search(r'id="decision-approved_amount"[^>]*value="300000.00"', page)
 
 
 def test_an_enterprise_gets_its_moves_without_an_opinion_box(web, api):
@@ -106,13 +108,14 @@ def test_every_official_decision_requires_an_opinion():
 @pytest.mark.parametrize(
     ("trigger", "who"), [("finance_approve", "finance"), ("gov_approve", "gov")]
 )
-def test_finance_and_government_approvals_need_an_opinion(api, trigger, who):
+def test_finance_and_government_approvals_need_an_opinion(api, trigger, who, send_form):
     ent = api("ent_huadong")
     claim = ent.create_claim("JMJ-INFRA", "50000.00", "贴息项目")  # goes to the government
     for kind in ("business_licence", "loan_contract", "interest_voucher"):
         ent.attach(claim["id"], kind)
     ent.fire(claim["id"], "submit")
     api("reviewer_jmj").fire(claim["id"], "dept_approve", approved_amount="50000", comment="同意")
+    send_form(claim["id"])
     if trigger == "gov_approve":
         api("finance").fire(claim["id"], "finance_approve", comment="同意，报市政府审定")
     res = api(who).fire(claim["id"], trigger)

@@ -23,9 +23,9 @@ def test_the_claim_form_links_to_the_existing_claim(web):
     assert f'href="/claims/{claim_id}"' in form and 'name="project_title"' not in form
 
 
-def test_the_officials_claim_page_lists_the_groups_other_claims(web, api):
-    centre = _at_finance(api, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
-    hitech = _at_finance(api, "KJJ-HITECH", "reviewer_kjj", "200000.00")
+def test_the_officials_claim_page_lists_the_groups_other_claims(web, api, send_form):
+    centre = _at_finance(api, send_form, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
+    hitech = _at_finance(api, send_form, "KJJ-HITECH", "reviewer_kjj", "200000.00")
     page = text(web("finance").get(f"/claims/{hitech['id']}"))
     panel = page.split('id="exclusive-group"', 1)[1].split("</section>", 1)[0]
     assert f'<a href="/claims/{centre["id"]}">{centre["number"]}</a>' in panel

@@ -59,9 +59,10 @@ def test_a_claim_that_ended_without_money_leaves_the_policy_free(seeded, api, su
     assert res.status_code == 201, res.json
 
 
-def test_a_paid_claim_still_counts(api, submitted_claim):
+def test_a_paid_claim_still_counts(api, submitted_claim, send_form):
     reviewer = api("reviewer_jmj")
     reviewer.fire(submitted_claim, "dept_approve", approved_amount="1000", comment="同意")
+    send_form(submitted_claim)
     api("finance").fire(submitted_claim, "finance_approve", comment="同意")
     res = api("finance").fire(submitted_claim, "disburse", payment_reference="CZ-2026-0001")
     assert res.json["state"] == "disbursed", res.json
@@ -97,21 +98,23 @@ def test_two_creates_at_once_make_one_claim(seeded, make_enterprise):
 # Exclusive groups (就高不重复): JMJ-TECHCENTRE and KJJ-HITECH in the demo ------------------
 
 
-def _at_finance(api, policy: str, reviewer: str, amount: str) -> dict:
-    """ent_huadong's claim under `policy`, approved by its department: awaiting finance."""
+def _at_finance(api, send_form, policy: str, reviewer: str, amount: str) -> dict:
+    """ent_huadong's claim under `policy`, approved by its department and sent on its
+    申请认定表: awaiting finance."""
     ent = api("ent_huadong")
     claim = ent.create_claim(policy, amount, "企业技术中心")
     for kind in GROUP_EVIDENCE:
         assert ent.attach(claim["id"], kind).status_code == 201
     assert ent.fire(claim["id"], "submit").status_code == 200
     res = api(reviewer).fire(claim["id"], "dept_approve", approved_amount=amount, comment="同意")
-    assert res.json["state"] == "finance_review", res.json
+    assert res.json["state"] == "recognised", res.json
+    send_form(claim["id"])
     return claim
 
 
-def test_finance_approval_refuses_a_second_claim_of_an_exclusive_group(api):
-    centre = _at_finance(api, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
-    hitech = _at_finance(api, "KJJ-HITECH", "reviewer_kjj", "200000.00")
+def test_finance_approval_refuses_a_second_claim_of_an_exclusive_group(api, send_form):
+    centre = _at_finance(api, send_form, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
+    hitech = _at_finance(api, send_form, "KJJ-HITECH", "reviewer_kjj", "200000.00")
     finance = api("finance")
     assert finance.fire(centre["id"], "finance_approve", comment="同意").json["state"] == "approved"
     res = finance.fire(hitech["id"], "finance_approve", comment="同意")
@@ -126,9 +129,9 @@ def test_finance_approval_refuses_a_second_claim_of_an_exclusive_group(api):
     assert "finance_opinion" not in [n["kind"] for n in claim["notices"]]
 
 
-def test_a_rejected_claim_of_the_group_does_not_block_the_other(api):
-    centre = _at_finance(api, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
-    hitech = _at_finance(api, "KJJ-HITECH", "reviewer_kjj", "200000.00")
+def test_a_rejected_claim_of_the_group_does_not_block_the_other(api, send_form):
+    centre = _at_finance(api, send_form, "JMJ-TECHCENTRE", "reviewer_jmj", "300000.00")
+    hitech = _at_finance(api, send_form, "KJJ-HITECH", "reviewer_kjj", "200000.00")
     finance = api("finance")
     finance.fire(centre["id"], "finance_reject", comment="已按高新技术企业奖励兑现")
     assert finance.fire(hitech["id"], "finance_approve", comment="同意").json["state"] == "approved"

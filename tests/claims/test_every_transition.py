@@ -16,21 +16,25 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 
+from flask import current_app
 from sqlalchemy import select
 
 from approvals.access import can_decide, can_fire, can_view
 from approvals.claims import agency, services
 from approvals.claims.models import Claim
 from approvals.clock import LOCAL, current_time
+from approvals.expert_review import stages
 from approvals.extensions import db
 from approvals.finance import batches
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
+from approvals.recognition_forms.waiting import FORWARD
 from approvals.workflow import rounds, runtime, tasks
 from approvals.workflow.guards import GuardContext
 from approvals.workflow.models import ReviewTask
 from approvals.workflow.registry import engine_for, workflows
 from tests.conftest import PDF_BYTES
+from tests.recognition_forms.helpers import send_form
 from tests.web.conftest import WebClient
 
 CONFIRM = "confirm"  # the marker of a move shown on a confirmation page before it is taken
@@ -39,7 +43,15 @@ SYSTEM = "system"  # the timed moves (`flask tick`): no person, no page
 # finance decides alone, one that goes to the city government after finance.
 POLICIES = ("JMJ-PLAN", "JMJ-INFRA")
 # The department/township track's: paid directly, after the government, and a recognition.
-CLAUSES = {"platform_claim": ("PT2-PLAN", "PT1-INFRA", "PT4-TAXSHARE")}
+CLAUSES = {
+    "platform_claim": ("PT2-PLAN", "PT1-INFRA", "PT4-TAXSHARE"),
+    "special_fund": ("KJJ-RD",),  # 市科技局's clause with its own special-fund rules
+}
+# Moves a procedure of several claims takes, not one claim's page: the department's
+# 申请认定表 (tests/recognition_forms) and the panel's scoring and the ranking (择优立项,
+# tests/expert_review). The states reached only through them are tried there, and their
+# payout in tests/finance/test_every_workflow.py.
+PROCEDURES = (FORWARD, *stages.MARKERS)
 AMOUNT = "1000.00"
 # A valid value for each field a move may require, where the page does not offer one.
 VALID = {
@@ -156,7 +168,8 @@ def paths(spec) -> dict[str, list]:
     while todo:
         state = todo.popleft()
         for t in spec.from_state(state):
-            if people(t) and t.dest not in found:
+            by_hand = people(t) and not set(PROCEDURES) & set(t.effects) - {FORWARD}
+            if by_hand and t.dest not in found:
                 found[t.dest] = [*found[state], t]
                 todo.append(t.dest)
     return found
@@ -190,6 +203,9 @@ def fire(claim_id: int, t) -> Claim:
     """Take `t` through the one door; a move the state's review tasks fire, by deciding them
     (every task agrees, or the first disagrees)."""
     claim = db.session.get(Claim, claim_id, populate_existing=True)
+    if FORWARD in t.effects:  # a move its department's 申请认定表 takes, once sent
+        send_form(current_app, claim_id)
+        return db.session.get(Claim, claim_id, populate_existing=True)
     rule = engine_for(claim).spec.tasks_of(claim.state)
     if rule is not None and t.trigger in rule.triggers:
         for task, who in deciders(claim):
@@ -277,7 +293,11 @@ def claim_for(app, engine, t, source: str, make_enterprise, on_behalf=False) -> 
 def cases():
     for engine in workflows().values():
         for t in engine.spec.transitions:
+            if set(PROCEDURES) & set(t.effects):
+                continue
             for source in t.sources:
+                if source not in paths(engine.spec):  # past a procedure's move
+                    continue
                 for role in people(t):
                     yield engine, t, source, role
 

@@ -20,6 +20,7 @@ SEES = {
     "draft": {"ent_huadong"},
     "submitted": ALL_BUT_OTHERS,
     "returned": ALL_BUT_OTHERS,
+    "recognised": ALL_BUT_OTHERS,  # approved, not yet sent to finance on a 申请认定表
     "finance_review": PAST_FINANCE,
     "government_review": PAST_FINANCE | {"gov"},
     "approved": PAST_FINANCE,

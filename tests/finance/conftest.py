@@ -15,10 +15,11 @@ from approvals.organisations.models import User
 from approvals.policies.models import Policy
 from approvals.workflow import runtime
 from tests.conftest import PDF_BYTES
+from tests.recognition_forms.helpers import send_form
 from tests.threads import at_once as run_at_once  # noqa: F401  (the finance races use it)
 
 REVIEWERS = {"JMJ": "reviewer_jmj", "KJJ": "reviewer_kjj", "ZSJ": "reviewer_zsj"}
-PATH = ["submitted", "finance_review", "approved", "disbursed"]
+PATH = ["submitted", "recognised", "finance_review", "approved", "disbursed"]
 
 
 def actor(username: str) -> User:
@@ -42,7 +43,8 @@ def fast_notices(monkeypatch):
 
 @pytest.fixture
 def claims(seeded, fast_notices, make_enterprise):
-    """claims(n, to="approved", policy=…, amount=…, inputs=…) → claim ids in that state.
+    """claims(n, to="approved", policy=…, amount=…, inputs=…) → claim ids in that state;
+    past `recognised`, each sent to finance on its department's 申请认定表.
 
     The first claim under a policy is `ent`'s; the others come from new enterprises, since
     an enterprise holds one live claim per policy and year."""
@@ -70,16 +72,20 @@ def claims(seeded, fast_notices, make_enterprise):
                 steps = [
                     ("submitted", by, "submit", {}),
                     (
-                        "finance_review",
+                        "recognised",
                         reviewer,
                         "dept_approve",
                         {"approved_amount": amount, "comment": "同意"},
                     ),
+                    ("finance_review", None, "send_form", {}),  # the 申请认定表
                     ("approved", "finance", "finance_approve", {"comment": "同意"}),
                     ("disbursed", "finance", "disburse", {"payment_reference": f"REF-{cid}"}),
                 ]
                 for reached, who, trigger, payload in steps:
-                    fire(who, cid, trigger, **payload)
+                    if who is None:
+                        send_form(seeded, cid)
+                    else:
+                        fire(who, cid, trigger, **payload)
                     if reached == "approved" and pol.requires_government_approval:
                         fire("gov", cid, "gov_approve", comment="同意")
                     if reached == to:

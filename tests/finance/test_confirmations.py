@@ -52,7 +52,7 @@ def test_confirming_a_batch_shows_count_total_and_payees_before_paying(seeded, c
     assert "核减 16.66" in page  # what the reduction of each scaled claim will be
     assert 'name="confirmed" value="1"' in page and 'name="csrf_token"' in page
     with seeded.app_context():
-        assert db.session.get(Batch, batch_id).state == "draft"
+        assert db.session.get(Batch, batch_id).is_open
     assert _pays(seeded) == 0  # nothing happened yet
     res = finance.post(f"/finance/batches/{batch_id}/confirm", {"confirmed": "1"})
     assert res.status_code == 302

@@ -31,7 +31,7 @@ def test_partial_repayments_then_recovered(seeded, claims):
         claim = recovery.close(finance(), cid, version=_version(cid))
         assert claim.state == "recovered"
         case = recovery.recovery_for(cid)
-        assert (case.repaid, case.outcome) == (Decimal("6000.00"), "recovered")
+        assert (case.repaid, case.outcome) == (Decimal("6000.00"), "repaid")
         triggers = [e.trigger for e in claim.events][-4:]
         assert triggers == [
             "put_in_recovery",
@@ -52,7 +52,7 @@ def test_partial_repayments_then_recovered(seeded, claims):
             "3500.00",
         )
         assert facts["comment"] is None
-    assert budget_of(seeded, "JMJ-PLAN").recovered == Decimal("6000.00")
+    assert budget_of(seeded, "JMJ-PLAN").repaid == Decimal("6000.00")
     reconciles(seeded)
 
 
@@ -62,12 +62,12 @@ def test_unrecoverable_rest_is_written_off(seeded, claims):
         f = actor("finance")
         recovery.start(f, cid, "5000.00", "骗取补助", version=_version(cid))
         recovery.repay(f, cid, "1000.00", version=_version(cid))
-        claim = recovery.write_off(f, cid, "企业已注销，无财产可供执行", version=_version(cid))
+        claim = recovery.waive(f, cid, "企业已注销，无财产可供执行", version=_version(cid))
         assert claim.state == "written_off"
         assert claim.events[-1].comment == "企业已注销，无财产可供执行"
         notice = db.session.scalars(select(Notice).filter_by(claim_id=cid, kind="write_off")).one()
         assert notice.facts["amount_written_off"] == "4000.00"
-        assert recovery.recovery_for(cid).outcome == "written_off"
+        assert recovery.recovery_for(cid).outcome == "waived"
     reconciles(seeded)
 
 

@@ -108,7 +108,7 @@ def _by_service(claim_id: int, trigger: str, values: dict) -> None:
     elif trigger == "close_recovery":
         recovery.close(finance, claim_id, version=version)
     else:
-        recovery.write_off(finance, claim_id, values["comment"], version=version)
+        recovery.waive(finance, claim_id, values["comment"], version=version)
 
 
 def _take(app, api, door: str, claim_id: int, trigger: str, values: dict) -> None:

@@ -10,6 +10,7 @@ import tomllib
 from datetime import datetime, time, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from approvals.claims import services
@@ -19,6 +20,7 @@ from approvals.extensions import db
 from approvals.notices.models import Notice
 from approvals.organisations.models import User
 from approvals.policies.models import Policy
+from approvals.recognition_forms.waiting import forward_trigger
 from approvals.workflow import runtime
 from tests.conftest import PDF_BYTES
 from tests.notices.wording_table import (
@@ -30,6 +32,7 @@ from tests.notices.wording_table import (
     Says,
     Step,
 )
+from tests.recognition_forms.helpers import send_form
 
 
 def workflow_moves() -> set[tuple[str, str, str, str]]:
@@ -74,6 +77,11 @@ def notice_text(pdf: bytes) -> str:
 def fire(claim_id: int, s: Step, policy_code: str) -> None:
     who = REVIEWERS[policy_code] if s.who == "reviewer" else s.who
     claim = db.session.get(Claim, claim_id, populate_existing=True)
+    if forward_trigger(claim) is not None:
+        # Approved, the claim waits for its department's 申请认定表: sending it moves the
+        # claim on (its one notice is the form's, tests/recognition_forms).
+        send_form(current_app, claim_id)
+        claim = db.session.get(Claim, claim_id, populate_existing=True)
     if s.trigger == "lapse":  # the tick, once the 补正期限 has passed
         from approvals.claims.supplement import lapse_overdue
 

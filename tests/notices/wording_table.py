@@ -52,7 +52,7 @@ def submitted(source="draft", resubmission=False) -> Step:
 
 def recognised(source="submitted") -> Step:
     return step(
-        "reviewer", "dept_approve", source, "finance_review", "recognition",
+        "reviewer", "dept_approve", source, "recognised", "recognition",
         must=("示范市经济贸易局文件", "示范市财政局：", "申请认定表", BASIS, "请予复核", "印发"),
         must_not=("你单位", "审定"),
         approved_amount="100000.00", comment="材料齐全，核定补助10万元",
@@ -168,7 +168,7 @@ PATHS: dict[str, tuple[str, list[Step]]] = {
             transfer_to="KJJ", comment="属于科技成果转化事项",
         ),
         step(
-            "reviewer_kjj", "dept_approve", "submitted", "finance_review", "recognition",
+            "reviewer_kjj", "dept_approve", "submitted", "recognised", "recognition",
             must=("示范市科学技术局文件", "科兑", "示范市财政局：", "申请认定表", BASIS),
             must_not=("你单位", "经济贸易局"),
             approved_amount="100000.00", comment="材料齐全，核定补助10万元",

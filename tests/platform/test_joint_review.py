@@ -11,7 +11,7 @@ from approvals.extensions import db
 from approvals.finance.models import LedgerEntry
 from approvals.finance.reconcile import check
 from tests.platform.conftest import JOINT, LIN, REVIEWER, TOWNSHIP, notices_of, task_of
-from tests.tasks.conftest import stored_tasks
+from tests.tasks.conftest import decide, stored_tasks
 
 
 def _moves(app, claim_id: int) -> list[tuple[str, str, str]]:
@@ -113,3 +113,16 @@ def test_a_department_outside_the_joint_review_sees_nothing_of_it(seeded, api, t
     assert api("reviewer_kjj").claim(claim_id).status_code == 404
     assert api("ent_huadong").claim(claim_id).status_code == 404
     assert api(TOWNSHIP).claim(claim_id).status_code == 200
+
+
+def test_the_lead_reviewer_cannot_sign_its_departments_joint_task(api, track):
+    """Four-eyes counts the lead review, a move taken by hand, as a stage of its own."""
+    claim_id = track.to_joint_review("PT2-PLAN")
+    task = task_of(api("chief_jmj"), claim_id)
+    res = decide(api(REVIEWER["JMJ"]), task)
+    assert res.status_code == 403, res.json
+    assert (
+        "双人把关" in res.json["error"]["message"]
+        and "待牵头部门审核" in res.json["error"]["message"]
+    )
+    assert track.state(claim_id) == "under_joint_review"

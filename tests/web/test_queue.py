@@ -76,12 +76,15 @@ def test_queue_pages_with_a_keyset_cursor(seeded, web, api, make_enterprise):
     assert f'href="/claims/{ids[2]}"' in rest and f'href="/claims/{ids[0]}"' not in rest
 
 
-def test_finance_approves_and_disburses_several_claims_at_once(web, api, make_enterprise):
+def test_finance_approves_and_disburses_several_claims_at_once(
+    web, api, make_enterprise, send_form
+):
     reviewer = api("reviewer_jmj")
     ids = [_submit(api, title=f"批量{i}", by=make_enterprise()) for i in range(2)]
     for claim_id in ids:
         res = reviewer.fire(claim_id, "dept_approve", approved_amount="100000.00", comment="同意")
         assert res.status_code == 200
+    send_form(*ids)
     finance = web("finance")
     page = text(finance.get("/queue"))
     chosen = re.findall(r'name="claims" value="([\d:]+)"', page)
@@ -109,9 +112,10 @@ def test_finance_approves_and_disburses_several_claims_at_once(web, api, make_en
         assert api("admin").claim(claim_id).json["state"] == "disbursed"
 
 
-def test_batch_reports_each_failure_by_claim_number(web, api):
+def test_batch_reports_each_failure_by_claim_number(web, api, send_form):
     claim_id = _submit(api)
     api("reviewer_jmj").fire(claim_id, "dept_approve", approved_amount="100000.00", comment="同意")
+    send_form(claim_id)
     finance = web("finance")
     chosen = re.findall(r'name="claims" value="([\d:]+)"', text(finance.get("/queue")))
     approve = {"trigger": "finance_approve", "comment": "同意", "claims": chosen, "confirmed": "1"}
@@ -122,11 +126,12 @@ def test_batch_reports_each_failure_by_claim_number(web, api):
     assert f"{number}（他人已先处理了该申报" in text(res)
 
 
-def test_government_queue_holds_what_awaits_city_approval(web, api):
+def test_government_queue_holds_what_awaits_city_approval(web, api, send_form):
     claim_id = _submit(
         api, "JMJ-INFRA", "贴息项目", ("business_licence", "loan_contract", "interest_voucher")
     )
     api("reviewer_jmj").fire(claim_id, "dept_approve", approved_amount="50000.00", comment="同意")
+    send_form(claim_id)
     assert "贴息项目" not in text(web("gov").get("/queue"))
     api("finance").fire(claim_id, "finance_approve", comment="同意")
     page = text(web("gov").get("/queue"))

@@ -29,9 +29,11 @@ class FakePolicy:
 
 
 def record(state, *, gov=False, kinds=("business_licence",)):
+    policy = FakePolicy(gov=gov)
     return SimpleNamespace(
         state=state,
-        policy=FakePolicy(gov=gov),
+        policy=policy,
+        terms=policy,  # a claim reads its clause's terms as filed; here the clause itself
         attachments=[SimpleNamespace(kind=k) for k in kinds],
         agent_id=None,  # filed by the enterprise itself, not by an agent (全程代办)
         agency_consent_at=None,

@@ -43,20 +43,6 @@ TAG_QUERIES = {"in_states_tagged", "is_tagged", "states_tagged", "has_tag"}
 # spelled like a state or trigger of a workflow file.
 OTHER_VOCABULARIES = (
     (
-        (
-            "approvals/finance/models.py",
-            "approvals/finance/batches.py",
-            "templates/finance/batch.html",
-        ),
-        {"draft"},
-        "a payout batch's own state (finance.models.BATCH_STATES)",
-    ),
-    (
-        ("approvals/finance/models.py",),
-        {"recovered", "written_off"},
-        "how a recovery case ended (Recovery.outcome)",
-    ),
-    (
         ("approvals/notices/facts.py",),
         {"lapse", "write_off", "transfer"},
         "notice kinds (notices.kind), which a workflow's transitions name in `notice =`",
@@ -70,11 +56,6 @@ OTHER_VOCABULARIES = (
         ("approvals/notices/render.py",),
         {"approved"},
         "the approved amount, a variable of the notice templates",
-    ),
-    (
-        ("approvals/cli.py", "templates/finance/index.html"),
-        {"recovered"},
-        "a budget's recovered sum (Budget.recovered), a column of check-ledger and of 预算",
     ),
 )
 

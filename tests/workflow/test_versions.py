@@ -64,9 +64,9 @@ def deploy(seeded, tmp_path):
 
 
 @pytest.fixture
-def in_finance_review(api):
+def in_finance_review(api, send_form):
     """in_finance_review(enterprise) → the id of its JMJ-PLAN claim, with its evidence,
-    submitted and approved by the department."""
+    submitted, approved by the department and sent on its 申请认定表."""
 
     def make(enterprise: str = "ent_huadong") -> int:
         claim_id = filed(api, enterprise)
@@ -74,6 +74,7 @@ def in_finance_review(api):
             claim_id, "dept_approve", approved_amount="100000", comment="同意"
         )
         assert res.status_code == 200, res.json
+        send_form(claim_id)
         return claim_id
 
     return make
@@ -99,6 +100,10 @@ def stored(app, claim_id: int) -> tuple[str, int, int]:
         return claim.state, claim.workflow_version, len(claim.events)
 
 
+# What version 2 offers finance at its re-review: everything but the send-back.
+OFFERED_IN_V2 = ["finance_approve", "finance_reject", "request_cosign"]
+
+
 def offered_to_finance(api, claim_id: int) -> list[str]:
     return api("finance").claim(claim_id).json["available_triggers"]
 
@@ -116,7 +121,7 @@ def test_a_claim_keeps_the_rules_of_the_version_it_was_filed_under(
 
     new = in_finance_review("ent_jiangnan")
     assert stored(seeded, new)[:2] == ("finance_rereview", 2)
-    assert offered_to_finance(api, new) == ["finance_approve", "finance_reject"]
+    assert offered_to_finance(api, new) == OFFERED_IN_V2
     refused = api("finance").fire(new, "finance_send_back", comment="请补充")
     assert refused.status_code == 422 and "finance_send_back" in refused.json["error"]["message"]
     # The old claim still takes version 1's move, and arrives in version 1's state.
@@ -139,7 +144,7 @@ def test_migrate_claims_maps_the_state_records_the_event_and_applies_the_new_rul
     assert "finance_review → finance_rereview" in result.output
     assert "submitted → submitted (same state)" in result.output
     assert "enterprise_claim v1 → v2: 2 moved" in result.output
-    assert stored(seeded, reviewed) == ("finance_rereview", 2, 3)
+    assert stored(seeded, reviewed) == ("finance_rereview", 2, 4)
     assert stored(seeded, waiting)[:2] == ("submitted", 2)
 
     with seeded.app_context():
@@ -158,7 +163,7 @@ def test_migrate_claims_maps_the_state_records_the_event_and_applies_the_new_rul
         check_claims(report, [reviewed, waiting])
         assert report.ok, report.breaks
 
-    assert offered_to_finance(api, reviewed) == ["finance_approve", "finance_reject"]
+    assert offered_to_finance(api, reviewed) == OFFERED_IN_V2
     res = api("finance").fire(reviewed, "finance_approve", comment="同意")
     assert res.status_code == 200, res.json
     assert stored(seeded, reviewed)[:2] == ("approved", 2)
@@ -183,7 +188,7 @@ def test_dry_run_prints_the_moves_and_changes_nothing(seeded, api, deploy, in_fi
     assert result.exit_code == 0, result.output
     assert "finance_review → finance_rereview" in result.output
     assert "1 would move" in result.output
-    assert stored(seeded, claim_id) == before == ("finance_review", 1, 2)
+    assert stored(seeded, claim_id) == before == ("finance_review", 1, 3)
 
 
 def test_a_claim_the_new_version_cannot_place_is_refused_and_nothing_moves(
@@ -201,7 +206,7 @@ def test_a_claim_the_new_version_cannot_place_is_refused_and_nothing_moves(
         assert result.exit_code == 1, result.output
         assert f"refuse  {number}: 状态“finance_review”在第 2 版中不存在" in result.output
         assert outcome in result.output
-    assert stored(seeded, reviewed) == ("finance_review", 1, 2)
+    assert stored(seeded, reviewed) == ("finance_review", 1, 3)
     assert stored(seeded, waiting)[:2] == ("submitted", 1)  # placeable, but nothing half-done
 
 
@@ -237,7 +242,7 @@ def test_a_migration_the_files_do_not_support_is_refused_with_its_reason(
     result = migrate_claims(seeded, *args)
     assert result.exit_code == 1
     assert message in result.output
-    assert stored(seeded, claim_id) == ("finance_review", 1, 2)
+    assert stored(seeded, claim_id) == ("finance_review", 1, 3)
 
 
 def test_an_unknown_workflow_is_named(seeded, deploy):
@@ -288,7 +293,7 @@ def test_a_state_that_gains_review_tasks_is_refused_and_nothing_moves(
         "审核任务 无 → 有（迁移不开启审核任务，无人能办理）"
     ) in result.output
     assert "未迁移任何申报" in result.output
-    assert stored(seeded, reviewed) == ("finance_review", 1, 2)
+    assert stored(seeded, reviewed) == ("finance_review", 1, 3)
     assert stored(seeded, waiting)[:2] == ("submitted", 1)
     with seeded.app_context():
         assert db.session.scalars(db.select(ReviewTask)).all() == []
