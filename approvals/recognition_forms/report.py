@@ -33,6 +33,7 @@ STANDING_LABELS = {ON_TIME: N_("按时报送"), LATE: N_("逾期报送"), NOT_SE
 @dataclass(frozen=True)
 class SentForm:
     form_id: int
+    seq: int  # 第N批
     batch_name: str
     number: str | None
     sent_on: date  # Beijing date
@@ -125,6 +126,7 @@ def _sent_forms(call_year: int) -> dict[int, list[SentForm]]:
         forms.setdefault(form.department_id, []).append(
             SentForm(
                 form.id,
+                form.seq,
                 form.batch_name,
                 number,
                 form.sent_at.astimezone(LOCAL).date(),
