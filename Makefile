@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := approvals/translations
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup-run setup-test run test bench bench-queue screenshots lint check translations
+.PHONY: setup-run setup-test run serve worker test bench bench-queue screenshots lint check translations
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,18 @@ run: setup-run instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn with the repository's gunicorn.conf.py (workers, timeouts,
+# JSON logs, metrics from every worker); BIND, WEB_CONCURRENCY and DATABASE_URL from the
+# environment (README, "Running in production").
+serve: setup-run instance/secret_key
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py "approvals:create_app()"
+
+# The task queue's worker (approvals/worker.py): renders notices after each commit when
+# CELERY_BROKER_URL is set, for `make serve` as for this worker.
+worker: setup-run instance/secret_key
+	$(VENV)/bin/celery -A approvals.worker worker --loglevel=INFO --concurrency=2
 
 # Two workers (pytest-xdist), one per core; a test file stays on one worker, so module
 # fixtures (a live server, a seeded fuzz app) are made once.

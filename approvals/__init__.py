@@ -13,6 +13,7 @@ from approvals import (
     expert_review,
     finance,
     notices,
+    operations,
     organisations,
     policies,
     recognition_forms,
@@ -26,12 +27,14 @@ from approvals import (
 from approvals.config import REPO_ROOT, from_environment
 from approvals.web import security
 
-# In this order: security and input first (headers on every answer; the `int` converter is
-# replaced before any blueprint's rules are made); then the features, each registering its
-# guards, fields, effects and pages; the audit record's guards once every model is known;
-# the workflow files last, validated against what the features registered.
+# In this order: security, operations and input first (headers, a request id and timing on
+# every answer; the `int` converter is replaced before any blueprint's rules are made); then
+# the features, each registering its guards, fields, effects and pages; the audit record's
+# guards once every model is known; the workflow files last, validated against what the
+# features registered.
 FEATURES = (
     security,
+    operations,
     request_input,
     organisations,
     policies,

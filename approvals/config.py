@@ -52,7 +52,17 @@ def from_environment(instance_path: str) -> dict:
         # Failed attempts on a password-reset link, per address and per link.
         "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute"),
         # Where the attempts are counted: Redis in production, so all workers share a count.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        # Operations (approvals/operations/): "json" access-log lines (gunicorn.conf.py's
+        # default), else plain ones; /metrics for loopback callers or this bearer token.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "plain"),
+        # The task queue whose workers render notices after the commit (approvals/worker.py);
+        # none: the web process renders them itself.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "approvals"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         # Server-side sessions and API tokens (approvals/organisations/sessions.py).
         "SESSION_IDLE_OFFICIAL_MINUTES": int(os.environ.get("SESSION_IDLE_OFFICIAL_MINUTES", 30)),
         "SESSION_IDLE_ENTERPRISE_MINUTES": int(
@@ -66,4 +76,9 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "QUEUE_PAGE_SIZE": 25,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long a SQLite connection waits for the single writer before "database is
+        # locked" (approvals/db.py); the rush holds the write lock for milliseconds.
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000)),
+        # How long an API answer is kept for a retry with the same Idempotency-Key.
+        "IDEMPOTENCY_TTL_HOURS": int(os.environ.get("IDEMPOTENCY_TTL_HOURS", 24)),
     }

@@ -55,18 +55,44 @@ class Base(DeclarativeBase):
     )
 
 
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite checks foreign keys only when asked, per connection: ask on every one."""
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite keeps these per connection (WAL once per file): set them on every one.
+
+    Foreign keys are checked only when asked. WAL lets readers and the one writer work at
+    once, and with it synchronous=NORMAL is safe (a power cut may lose the last commits,
+    never corrupt the file). An in-memory database has no WAL. The busy timeout is set
+    when the connection opens (pysqlite's `timeout`, see `init_app`), before these.
+
+    Transactions stay as pysqlite begins them: lazily, at the first write. No read
+    snapshot is open then, so waiting for the write lock honours the busy timeout; an
+    explicit BEGIN at the first read would make that upgrade fail at once with
+    SQLITE_BUSY_SNAPSHOT, and BEGIN IMMEDIATE would make every request, reads included,
+    queue for the single writer. Services write first and check after (claims/duplicates.py).
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        files = [row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"]
+        if files and files[0]:  # "" for :memory: and temporary databases
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
 def init_app(app) -> None:
-    """Foreign keys on every SQLite connection; a process-wide listener, installed once."""
-    if not event.contains(Engine, "connect", _sqlite_foreign_keys):
-        event.listen(Engine, "connect", _sqlite_foreign_keys)
+    """SQLite's busy timeout in the app's engine options; its pragmas on every SQLite
+    connection, by a process-wide listener installed once."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # pysqlite's `timeout` (seconds) is sqlite3_busy_timeout: the same setting as
+        # PRAGMA busy_timeout, given as the connection opens, so that even the first
+        # pragma waits for a busy file instead of failing.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
 
 
 def utcnow() -> datetime:
@@ -84,4 +110,22 @@ def transaction() -> Iterator[None]:
         session.commit()
     except BaseException:
         session.rollback()
+        for forget in current_app.extensions.get(AFTER_ROLLBACK, ()):
+            forget(session)
         raise
+    # What waits for the commit (a notice's PDF, approvals/notices/outbox.py), in the
+    # features' order; each in transactions of its own, after this one stands.
+    for then in current_app.extensions.get(AFTER_COMMIT, ()):
+        then(session)
+
+
+AFTER_COMMIT = "approvals.after_commit"
+AFTER_ROLLBACK = "approvals.after_rollback"
+
+
+def on_commit(app, then, forget=None) -> None:
+    """Register `then(session)` to run after every committed service transaction, and
+    `forget(session)` after a rolled-back one."""
+    app.extensions.setdefault(AFTER_COMMIT, []).append(then)
+    if forget is not None:
+        app.extensions.setdefault(AFTER_ROLLBACK, []).append(forget)

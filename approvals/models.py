@@ -1,5 +1,6 @@
 """Every mapped model, imported in one place so that the metadata is complete."""
 
+from approvals.api.models import IdempotencyKey
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.expert_review.models import Conflict, Criterion, PanelMember, Score
 from approvals.notices.models import Notice, NoticeSequence
@@ -28,6 +29,7 @@ __all__ = [
     "Criterion",
     "Department",
     "Enterprise",
+    "IdempotencyKey",
     "Notice",
     "NoticeSequence",
     "PanelMember",

@@ -9,3 +9,19 @@ document.addEventListener("change", (event) => {
   const name = all.dataset.selectAll;
   for (const box of all.form.querySelectorAll(`input[name="${name}"]`)) box.checked = all.checked;
 });
+// A notice still being rendered (正在生成): ask its file until it answers, then link it.
+for (const item of document.querySelectorAll("[data-pending-notice]")) {
+  const url = item.dataset.pendingNotice;
+  const poll = async () => {
+    const res = await fetch(url, { method: "HEAD", credentials: "same-origin" });
+    if (res.status !== 200) return setTimeout(poll, 1500);
+    const link = item.querySelector("[data-notice-title]");
+    const a = document.createElement("a");
+    a.href = url;
+    a.textContent = link.textContent;
+    link.replaceWith(a);
+    item.querySelector("[data-pending-badge]")?.remove();
+    item.removeAttribute("data-pending-notice");
+  };
+  setTimeout(poll, 1000);
+}

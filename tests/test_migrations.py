@@ -63,7 +63,11 @@ def test_batch_lists_move_into_notices_and_back(request, backend, tmp_path):
         command.upgrade(config, "head")
         with db.engine.connect() as conn:
             row = conn.execute(
-                text("SELECT kind, year, seq, number, pdf, batch_id FROM notices")
+                # the PDF in its own table since 0018
+                text(
+                    "SELECT kind, year, seq, number, f.pdf, batch_id"
+                    " FROM notices JOIN notice_files f ON f.notice_id = notices.id"
+                )
             ).one()
         assert tuple(row[:4]) == ("batch_list", 2027, 7, "财兑〔2027〕7号")
         assert bytes(row[4]) == pdf and row[5] == 1

@@ -23,7 +23,7 @@ IMPORT_EVERYTHING = textwrap.dedent(
 
     def installed():
         return {
-            "sqlite foreign keys": event.contains(Engine, "connect", db._sqlite_foreign_keys),
+            "sqlite pragmas": event.contains(Engine, "connect", db._sqlite_pragmas),
             "append-only guard": event.contains(
                 Session, "before_flush", append_only._refuse_changes
             ),

@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from approvals.api import (  # noqa: F401
         admin_policies,
         delegations,
+        idempotency,
         profile,
         rewards,
         routes,

@@ -13,7 +13,7 @@ from approvals.api.serializers import claim_json, claim_summary, policy_json
 from approvals.claims import agency, claimants, queries, services
 from approvals.errors import Unauthorized
 from approvals.extensions import db
-from approvals.notices.queries import get_visible_notice, notices_for
+from approvals.notices.queries import get_visible_notice, notices_for, still_rendering
 from approvals.organisations.services import authenticate, issue_token, register_enterprise
 from approvals.organisations.throttle import limited, named_account
 from approvals.policies.models import Policy
@@ -183,6 +183,8 @@ def transition(actor, claim_id):
 @token_required
 def notice_pdf(actor, notice_id):
     notice = get_visible_notice(actor, notice_id)
+    if notice.file is None:
+        return still_rendering(notice)
     return Response(
         notice.pdf,
         mimetype="application/pdf",

@@ -104,6 +104,7 @@ def notice_json(notice: Notice) -> dict:
         "id": notice.id,
         "kind": notice.kind,
         "number": notice.number,
+        "status": notice.status,  # pending until its PDF is rendered (the outbox)
         "sha256": notice.sha256,
         "verification_code": notice.verification_code,
         "url": url_for("api.notice_pdf", notice_id=notice.id),

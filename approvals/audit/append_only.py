@@ -1,7 +1,8 @@
 """The record is append-only: the ORM refuses changes, and so does the database.
 
-`claim_events`, `notices` and `ledger_entries` are written once. The ORM guard refuses an
-update or delete of such a row at flush (and an ORM bulk UPDATE or DELETE of the table);
+`claim_events`, `notices`, `notice_files` and `ledger_entries` are written once. The ORM
+guard refuses an update or delete of such a row at flush (and an ORM bulk UPDATE or DELETE
+of the table);
 database triggers refuse UPDATE, DELETE and TRUNCATE on PostgreSQL and UPDATE and DELETE
 on SQLite (which has no TRUNCATE), so raw SQL is refused too. A correction is a new row
 (an event, a notice, a correcting entry), never an edit.
@@ -19,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from approvals.claims.models import ClaimEvent
 from approvals.finance.models import LedgerEntry
-from approvals.notices.models import Notice
+from approvals.notices.models import Notice, NoticeFile
 
-APPEND_ONLY_MODELS = (ClaimEvent, Notice, LedgerEntry)
+APPEND_ONLY_MODELS = (ClaimEvent, Notice, NoticeFile, LedgerEntry)
 TABLES = tuple(model.__tablename__ for model in APPEND_ONLY_MODELS)
 PG_FUNCTION = "audit_refuse_change"
 

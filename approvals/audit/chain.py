@@ -11,14 +11,19 @@ database stores, so an in-memory row and the same row read back hash alike.
     GENESIS → event 1 → notice of event 1 → event 2 → event 3 → notice of event 3 → …
 
 The notice of an event is its own link, whose `prev_hash` is the event's hash and whose
-content includes the PDF's SHA-256; the next event's `prev_hash` is that notice's hash.
-So every event's hash covers every earlier notice's SHA-256, and a notice cannot be
-changed without breaking its own link (or, when its hash is recomputed too, the next
-event's). Why not put the notice's SHA-256 inside its own event's hash: the event is
-written first (the ledger rows that a transition writes refer to it, and the notice states
-what those rows did), so its hash would have to be rewritten after the notice exists,
-and the record is append-only. The one rule this asks of writers: a transition's notice is
-inserted in the transition's transaction, before the claim's next event.
+content is its number, code and facts; the next event's `prev_hash` is that notice's hash.
+So every event's hash covers every earlier notice's facts, and a notice cannot be changed
+without breaking its own link (or, when its hash is recomputed too, the next event's).
+The PDF is rendered from the facts after the commit (the outbox, 0018), so its SHA-256
+cannot be in a link that later events follow: the file (`notice_files`) is a side link
+whose `prev_hash` is its notice's hash and whose content is the PDF's SHA-256 and size.
+Rendering is deterministic (the same facts give the same bytes), so the facts the chain
+covers fix the PDF, and the side link fixes which bytes were issued. Why not put the
+notice inside its own event's hash: the event is written first (the ledger rows that a
+transition writes refer to it, and the notice states what those rows did), so its hash
+would have to be rewritten after the notice exists, and the record is append-only. The one
+rule this asks of writers: a transition's notice is inserted in the transition's
+transaction, before the claim's next event.
 
 **A budget's chain** runs through its ledger entries in id order. **A batch list** (a
 notice of no claim) is a one-link chain from GENESIS.
@@ -48,7 +53,7 @@ from approvals.claims.models import ClaimEvent
 from approvals.db import utcnow
 from approvals.finance.models import LedgerEntry
 from approvals.money import fmt
-from approvals.notices.models import Notice
+from approvals.notices.models import Notice, NoticeFile
 
 GENESIS = "0" * 64
 
@@ -58,7 +63,9 @@ GENESIS = "0" * 64
 EVENT_FIELDS = ("claim_id", "trigger", "from_state", "to_state", "actor_id", "at", "comment",
                 "payload", "snapshot")  # fmt: skip
 NOTICE_FIELDS = ("claim_id", "event_id", "batch_id", "kind", "department_id", "year", "seq",
-                 "number", "verification_code", "sha256", "size", "facts", "issued_at")  # fmt: skip
+                 "number", "verification_code", "facts", "issued_at")  # fmt: skip
+# A notice's PDF, its own link after the notice's (0018): rendered after the commit.
+FILE_FIELDS = ("sha256", "size")
 ENTRY_FIELDS = ("budget_id", "claim_id", "event_id", "batch_id", "kind", "amount", "note", "at")
 
 
@@ -93,6 +100,10 @@ def event_content(row) -> dict:
 
 def notice_content(row) -> dict:
     return _content(row, NOTICE_FIELDS)
+
+
+def file_content(row) -> dict:
+    return _content(row, FILE_FIELDS)
 
 
 def entry_content(row) -> dict:
@@ -137,6 +148,8 @@ def _defaults(row) -> None:
     elif isinstance(row, Notice):
         row.issued_at = row.issued_at or utcnow()
         row.facts = {} if row.facts is None else row.facts
+    elif isinstance(row, NoticeFile):
+        row.rendered_at = row.rendered_at or utcnow()
     else:
         row.at = row.at or utcnow()
         row.note = "" if row.note is None else row.note
@@ -148,6 +161,11 @@ def _seal(session: Session, row, heads: dict) -> None:
         key = ("claim", row.claim_id)
         prev = heads.get(key) or _claim_head(session, row.claim_id)
         row.prev_hash, row.hash = prev, digest(prev, event_content(row))
+    elif isinstance(row, NoticeFile):
+        # A side link: nothing follows it, so the claim's chain runs on from the notice.
+        notice = row.notice if row.notice is not None else session.get(Notice, row.notice_id)
+        row.prev_hash, row.hash = notice.hash, digest(notice.hash, file_content(row))
+        return
     elif isinstance(row, Notice):
         if row.claim_id is None:  # a batch list: a chain of its own
             row.prev_hash = GENESIS
@@ -167,7 +185,8 @@ def _seal(session: Session, row, heads: dict) -> None:
 
 def _seal_new_links(session: Session, flush_context, instances) -> None:
     # Every new link is sealed here, whatever hash its writer may have set.
-    new = [row for row in session.new if isinstance(row, ClaimEvent | Notice | LedgerEntry)]
+    links = ClaimEvent | Notice | NoticeFile | LedgerEntry
+    new = [row for row in session.new if isinstance(row, links)]
     if not new:
         return
     heads: dict = {}  # links of this flush that follow one another

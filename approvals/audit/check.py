@@ -12,14 +12,21 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from approvals.audit import append_only, decided_tasks
-from approvals.audit.chain import GENESIS, digest, entry_content, event_content, notice_content
+from approvals.audit.chain import (
+    GENESIS,
+    digest,
+    entry_content,
+    event_content,
+    file_content,
+    notice_content,
+)
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.extensions import db
 from approvals.finance.models import Budget, LedgerEntry
-from approvals.notices.models import Notice
+from approvals.notices.models import Notice, NoticeFile
 from approvals.policies.models import Policy
 
 # Rows are streamed: the record of a whole city is larger than memory.
@@ -127,14 +134,24 @@ def check_budgets(report: AuditReport) -> None:
 
 
 def check_pdfs(report: AuditReport, notice_ids=None) -> None:
-    """Every stored PDF hashes to the SHA-256 stored beside it."""
-    stmt = select(Notice.number, Notice.sha256, Notice.pdf).order_by(Notice.id)
+    """Every stored PDF hashes to the SHA-256 stored beside it, and its side link follows
+    its notice's. A notice still pending (its PDF not rendered yet) is counted, not a break:
+    `flask render-pending` renders it from its facts."""
+    stmt = (
+        select(Notice.number, Notice.hash, NoticeFile, NoticeFile.pdf)
+        .join(NoticeFile, NoticeFile.notice_id == Notice.id)
+        .order_by(Notice.id)
+    )
+    pending = select(func.count(Notice.id)).where(~Notice.file.has())
     if notice_ids is not None:
         stmt = stmt.where(Notice.id.in_(notice_ids))
-    for number, sha256, pdf in db.session.execute(stmt.execution_options(**_STREAM)):
-        if hashlib.sha256(pdf or b"").hexdigest() != sha256:
+        pending = pending.where(Notice.id.in_(notice_ids))
+    for number, notice_hash, row, pdf in db.session.execute(stmt.execution_options(**_STREAM)):
+        if hashlib.sha256(pdf or b"").hexdigest() != row.sha256 or len(pdf or b"") != row.size:
             report.breaks.append(f"notice {number}: the stored PDF does not match its SHA-256")
+        _link(report, f"notice {number}'s PDF", row, notice_hash, file_content(row))
         report.counts["pdfs"] += 1
+    report.counts["pending"] += db.session.scalar(pending) or 0
 
 
 def audit() -> AuditReport:

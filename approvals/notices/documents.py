@@ -18,7 +18,7 @@ from approvals.extensions import db
 from approvals.money import fmt
 from approvals.notices import render
 from approvals.notices.issue import new_verification_code
-from approvals.notices.models import Notice
+from approvals.notices.models import Notice, NoticeFile
 from approvals.notices.numbering import format_number, next_seq
 
 
@@ -53,9 +53,9 @@ def issue_document(
         seq=seq,
         number=number,
         verification_code=context["verification_code"],
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        pdf=pdf,
+        # Rendered here, from the page's own context: a document is issued once, by hand,
+        # and its facts keep what it listed, not everything its page shows.
+        file=NoticeFile(sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pdf=pdf),
         facts={
             "kind": kind,
             "number": number,

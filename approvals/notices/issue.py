@@ -1,8 +1,8 @@
-"""Issue the notice of a transition: number it, record its facts, render it once, store it."""
+"""Issue the notice of a transition: number it and record its facts, in the transition's
+transaction; its PDF is rendered from those facts after the commit (approvals/notices/outbox.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from approvals.clock import LOCAL
 from approvals.extensions import db
-from approvals.notices import joint, signers
+from approvals.notices import joint, outbox, signers
 from approvals.notices.addressing import COUNTERSIGN, Offices, address
 from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json
 from approvals.notices.models import Notice
@@ -174,10 +174,6 @@ def issue(claim, event, kind: str, issuer: Department, effect_facts: dict | None
         verify_url=verify_url(code),
         **(_path_facts(claim, event, kind, issuer) | (effect_facts or {})),
     )
-    # Imported here: WeasyPrint is heavy, and commands that issue no notice need not load it.
-    from approvals.notices.render import render_notice
-
-    pdf = render_notice(facts)
     notice = Notice(
         claim_id=claim.id,
         event_id=event.id,
@@ -187,13 +183,13 @@ def issue(claim, event, kind: str, issuer: Department, effect_facts: dict | None
         seq=seq,
         number=facts.number,
         verification_code=code,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        pdf=pdf,
         facts=facts_to_json(facts),
         issued_at=event.at,
     )
     db.session.add(notice)
+    # Rendered from its facts once the transaction has committed (the outbox): never while
+    # the department's number row or a budget row is locked.
+    outbox.to_render(db.session, notice)
     return notice
 
 

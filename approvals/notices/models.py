@@ -1,4 +1,6 @@
-"""Notice: an issued PDF, its number and verification code; never re-rendered."""
+"""Notice: its number, verification code and facts, written in the transition's
+transaction; its PDF (NoticeFile), rendered from those facts after the commit (the outbox,
+approvals/notices/outbox.py) and stored once. A notice without its file is pending."""
 
 from __future__ import annotations
 
@@ -42,18 +44,54 @@ class Notice(db.Model):
     seq: Mapped[int]
     number: Mapped[str] = mapped_column(String(64), unique=True)
     verification_code: Mapped[str] = mapped_column(String(32), unique=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int]
-    # Loaded only when the PDF itself is asked for.
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     facts: Mapped[dict] = mapped_column(db.JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # A link of its claim's hash chain after its event, or a batch list's own chain
-    # (approvals.audit.chain); the hash covers the PDF's SHA-256.
+    # A link of its claim's hash chain after its event, or a document's own chain
+    # (approvals.audit.chain); the hash covers the facts the PDF is rendered from.
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     department: Mapped[Department] = relationship()
+    # Loaded with the notice (its bytes deferred): every list of notices shows its status.
+    file: Mapped[NoticeFile | None] = relationship(back_populates="notice", lazy="joined")
+
+    @property
+    def status(self) -> str:
+        return ISSUED if self.file is not None else PENDING
+
+    @property
+    def sha256(self) -> str | None:
+        return self.file.sha256 if self.file is not None else None
+
+    @property
+    def size(self) -> int | None:
+        return self.file.size if self.file is not None else None
+
+    @property
+    def pdf(self) -> bytes | None:
+        return self.file.pdf if self.file is not None else None
+
+
+PENDING, ISSUED = "pending", "issued"  # 正在生成, 已印发
+
+
+class NoticeFile(db.Model):
+    """A notice's PDF, rendered from its facts and written once (append-only, like the
+    notice). Its own link after its notice's (approvals.audit.chain): the hash covers the
+    PDF's SHA-256 and size."""
+
+    __tablename__ = "notice_files"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    # Loaded only when the PDF itself is asked for.
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    rendered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    notice: Mapped[Notice] = relationship(back_populates="file")
 
 
 class NoticeSequence(db.Model):

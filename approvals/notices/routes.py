@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from approvals.clock import LOCAL
 from approvals.notices.facts import DOCUMENT_TITLES, signers_from_json
 from approvals.notices.forms import CompareForm, LookupForm
-from approvals.notices.queries import get_visible_notice
+from approvals.notices.queries import get_visible_notice, still_rendering
 from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
 from approvals.notices.wording import signed_parts
 
@@ -54,6 +54,8 @@ def notice_pdf(claim_id: int, notice_id: int):
     notice = get_visible_notice(current_user, notice_id)
     if notice.claim_id != claim_id:
         abort(404)
+    if notice.file is None:
+        return still_rendering(notice)
     return send_file(
         BytesIO(notice.pdf),
         mimetype="application/pdf",

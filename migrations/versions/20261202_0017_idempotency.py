@@ -6,8 +6,10 @@ Create Date: 2026-12-02 18:00:00
 
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
+
+import approvals.db
 
 revision = "0017_idempotency"
 down_revision = "0016_finance_vocabulary"
@@ -16,8 +18,29 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("path", sa.Text(), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("response_body", sa.Text(), nullable=True),
+        sa.Column("content_type", sa.String(length=128), nullable=True),
+        sa.Column("created_at", approvals.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status IS NULL OR (status >= 100 AND status < 500)",
+            name=op.f("ck_idempotency_keys_status_kept"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_idempotency_keys_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
+        sa.UniqueConstraint("user_id", "key", name=op.f("uq_idempotency_keys_user_id")),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("idempotency_keys")

@@ -10,7 +10,7 @@ from approvals.audit.append_only import AppendOnlyViolation, missing_triggers
 from approvals.claims.models import ClaimEvent
 from approvals.extensions import db
 from approvals.finance.models import LedgerEntry
-from approvals.notices.models import Notice
+from approvals.notices.models import Notice, NoticeFile
 
 RECORD = ("claim_events", "notices", "ledger_entries")
 postgres_only = pytest.mark.parametrize(
@@ -19,7 +19,8 @@ postgres_only = pytest.mark.parametrize(
 
 
 def _first(model):
-    return db.session.scalar(select(model).order_by(model.id))
+    key = model.notice_id if model is NoticeFile else model.id
+    return db.session.scalar(select(model).order_by(key))
 
 
 def test_the_orm_refuses_to_update_the_record(seeded, claims):
@@ -27,7 +28,8 @@ def test_the_orm_refuses_to_update_the_record(seeded, claims):
     with seeded.app_context():
         for model, change in (
             (ClaimEvent, {"comment": "改过的意见"}),
-            (Notice, {"sha256": "0" * 64}),
+            (Notice, {"facts": {"total_amount": "1.00"}}),
+            (NoticeFile, {"sha256": "0" * 64}),
             (LedgerEntry, {"amount": Decimal("1.00")}),
         ):
             row = _first(model)
@@ -41,7 +43,7 @@ def test_the_orm_refuses_to_update_the_record(seeded, claims):
 def test_the_orm_refuses_to_delete_the_record(seeded, claims):
     claims(1, to="approved")
     with seeded.app_context():
-        for model in (ClaimEvent, Notice, LedgerEntry):
+        for model in (ClaimEvent, NoticeFile, Notice, LedgerEntry):
             db.session.delete(_first(model))
             with pytest.raises(AppendOnlyViolation, match="delete refused"):
                 db.session.flush()

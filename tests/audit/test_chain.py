@@ -98,7 +98,10 @@ def test_a_notice_forged_with_its_pdf_and_sha256_is_caught(seeded, claims):
         forged = db.session.get(Notice, notice.id).pdf + b"\n% amount: 900000.00"
     with as_dba(seeded) as conn:  # the forger replaces the file and its fingerprint together
         conn.execute(
-            text("UPDATE notices SET pdf = :pdf, sha256 = :sha256, size = :size WHERE id = :id"),
+            text(
+                "UPDATE notice_files SET pdf = :pdf, sha256 = :sha256, size = :size"
+                " WHERE notice_id = :id"
+            ),
             {
                 "pdf": forged,
                 "sha256": hashlib.sha256(forged).hexdigest(),
@@ -108,7 +111,8 @@ def test_a_notice_forged_with_its_pdf_and_sha256_is_caught(seeded, claims):
         )
     code, output = check_audit(seeded)
     assert code == 1
-    assert f"claim {claim.number} notice {notice.number}: its content does not match" in output
+    # the file's own link covers its SHA-256 and follows its notice's
+    assert f"notice {notice.number}'s PDF: its content does not match its hash" in output
     html = _upload(seeded, notice, forged)
     assert FAILED in html
     assert "一致：该文件与签发的通知书原件完全一致" not in html
@@ -152,7 +156,7 @@ def test_a_stored_pdf_changed_alone_is_caught(seeded, claims):
     receipt = notices[events[0].id]
     with as_dba(seeded) as conn:
         conn.execute(
-            text("UPDATE notices SET pdf = :pdf WHERE id = :id"),
+            text("UPDATE notice_files SET pdf = :pdf WHERE notice_id = :id"),
             {"pdf": b"%PDF-x", "id": receipt.id},
         )
     code, output = check_audit(seeded)
@@ -218,8 +222,8 @@ def test_a_forged_batch_list_is_caught(seeded, claims):
     assert check_audit(seeded)[0] == 0
     with as_dba(seeded) as conn:
         conn.execute(
-            text("UPDATE notices SET facts = :facts, sha256 = :sha WHERE id = :id"),
-            {"facts": '{"total_amount": "9999999.00"}', "sha": "a" * 64, "id": listing.id},
+            text("UPDATE notices SET facts = :facts WHERE id = :id"),
+            {"facts": '{"total_amount": "9999999.00"}', "id": listing.id},
         )
     code, output = check_audit(seeded)
     assert code == 1

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.clock import LOCAL, current_time
 from approvals.extensions import db
+from approvals.notices import outbox
 from approvals.notices.facts import facts_from_json
 from approvals.notices.issue import issue_for_event
 from approvals.notices.render import render_notice
@@ -78,6 +79,13 @@ def decided(claim_id: int, department: str, username: str, decision: str, opinio
     return event
 
 
+def rendered(notice):
+    """Committed, then rendered as the outbox renders it after a transition's commit."""
+    db.session.commit()
+    assert outbox.render_one(notice.id)
+    return notice
+
+
 def test_a_departments_opinion_goes_to_the_lead_department(seeded, file_joint, make_reviewer):
     claim_id = file_joint(departments=("JMJ", "ZSJ"))  # declared to 经贸局, the lead
     make_reviewer("zsj_sun", "ZSJ", display_name="孙七")
@@ -93,8 +101,7 @@ def test_a_departments_opinion_goes_to_the_lead_department(seeded, file_joint, m
             on_behalf_of="zsj_qian",
             prepared={"approved_amount": "800.00"},
         )
-        notice = issue_for_event(claim, event, "countersign")
-        db.session.commit()
+        notice = rendered(issue_for_event(claim, event, "countersign"))
         text = notice_text(notice.pdf)
         local = event.at.astimezone(LOCAL)
         day = f"{local.year}年{local.month}月{local.day}日"
@@ -129,12 +136,11 @@ def test_a_return_says_so_and_the_leads_own_opinion_goes_to_finance(seeded, file
     with seeded.app_context():
         claim = db.session.get(Claim, claim_id)
         returned = decided(claim_id, "ZSJ", "reviewer_zsj", "return", "请补充投资协议原件")
-        text = notice_text(issue_for_event(claim, returned, "countersign").pdf)
+        text = notice_text(rendered(issue_for_event(claim, returned, "countersign")).pdf)
         assert "会签意见：退回。请补充投资协议原件签署人：市招商局初审" in text
         # 经贸局 leads: its own opinion is addressed to the office that re-reviews (财政局).
         own = decided(claim_id, "JMJ", "reviewer_jmj", "agree", "同意")
-        notice = issue_for_event(claim, own, "countersign")
-        db.session.commit()
+        notice = rendered(issue_for_event(claim, own, "countersign"))
         text = notice_text(notice.pdf)
         assert "示范市经济贸易局文件" in text and "示范市财政局：" in text
         assert "会签意见：同意签署人：市经贸局初审" in text  # a bare 同意, said once

@@ -1,0 +1,1 @@
+"""Idempotency-Key on the API's POST endpoints."""

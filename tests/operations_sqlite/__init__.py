@@ -1,0 +1,1 @@
+"""SQLite as the embedded default: its pragmas and many writers at once."""
