@@ -26,6 +26,8 @@ def demo_app() -> Iterator[Flask]:
             "STORAGE_DIR": str(tmp / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SECRET_KEY": "bench-only",  # serves nothing; the built-in key is refused
+            "WTF_CSRF_ENABLED": False,  # the page benches sign in by posting the form
+            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():

@@ -10,6 +10,7 @@ def init_app(app) -> None:
         admin_policies,
         delegations,
         idempotency,
+        openapi,
         profile,
         rewards,
         routes,

@@ -53,6 +53,10 @@ class Claim(db.Model):
         CheckConstraint("reduction IS NULL OR reduction > 0", name="reduction_positive"),
         # Queues filter by state and department and read oldest first; lists read newest first.
         Index("ix_claims_state_department_id", "state", "department_id", "id"),
+        # The overdue filter: a range of deadlines within a department's state, so that few
+        # overdue claims among many waiting are found without walking the waiting ones.
+        Index("ix_claims_state_department_id_due_at", "state", "department_id", "due_at", "id"),
+        Index("ix_claims_state_due_at", "state", "due_at", "id"),
         # The city offices' queues read one state at a time in id order.
         Index("ix_claims_state_id", "state", "id"),
         Index("ix_claims_enterprise_id_id", "enterprise_id", "id"),
