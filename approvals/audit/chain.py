@@ -46,7 +46,7 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from approvals.claims.models import ClaimEvent
@@ -129,6 +129,45 @@ def _claim_head(session: Session, claim_id: int) -> str:
     return row[1] or row[0]
 
 
+# session.info: claim id → the head read with the claim by the door (`head_of_claim`).
+HEADS_READ = "approvals.claim_heads_read"
+
+
+def head_of_claim(claim_id_column):
+    """The head of a claim's chain as a column of the door's read of the claim (a scalar
+    subquery), so that sealing the move's event needs no read of its own."""
+    last = (
+        select(func.coalesce(Notice.hash, ClaimEvent.hash))
+        .select_from(ClaimEvent)
+        .outerjoin(Notice, Notice.event_id == ClaimEvent.id)
+        .where(ClaimEvent.claim_id == claim_id_column)
+        .order_by(ClaimEvent.id.desc())
+        .limit(1)
+        .correlate_except(ClaimEvent, Notice)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, GENESIS)
+
+
+def remember_head(session: Session, claim_id: int, head: str) -> None:
+    """Keep the head read with the claim for this transaction's first event of the claim.
+
+    Safe without a lock: the move's version check (the claim's UPDATE, flushed before its
+    event) fails if anyone moved the claim since it was read, and only a move or a review
+    task's decision appends to a chain; the door remembers a head only for a claim in a state
+    without review tasks, where no decision can be taken. Forgotten at the transaction's end.
+    """
+    session.info.setdefault(HEADS_READ, {})[claim_id] = head
+
+
+def head_known(session: Session, claim_id: int) -> bool:
+    return claim_id in session.info.get(HEADS_READ, {})
+
+
+def _forget_heads(session: Session, *_args) -> None:
+    session.info.pop(HEADS_READ, None)
+
+
 def _budget_head(session: Session, budget_id: int) -> str:
     head = session.scalar(
         select(LedgerEntry.hash)
@@ -159,7 +198,8 @@ def _seal(session: Session, row, heads: dict) -> None:
     _defaults(row)
     if isinstance(row, ClaimEvent):
         key = ("claim", row.claim_id)
-        prev = heads.get(key) or _claim_head(session, row.claim_id)
+        read = session.info.get(HEADS_READ, {}).pop(row.claim_id, None)
+        prev = heads.get(key) or read or _claim_head(session, row.claim_id)
         row.prev_hash, row.hash = prev, digest(prev, event_content(row))
     elif isinstance(row, NoticeFile):
         # A side link: nothing follows it, so the claim's chain runs on from the notice.
@@ -196,5 +236,18 @@ def _seal_new_links(session: Session, flush_context, instances) -> None:
 
 def install() -> None:
     """Seal new links at every flush; installed once, by approvals.audit.init_app."""
+    from approvals.claims import history
+
+    # The door reads the claim's chain head with the claim (approvals/claims/history.py).
+    history.also_read(
+        "chain_head",
+        history.AlsoRead(
+            column=head_of_claim,
+            keep=lambda session, claim, head: remember_head(session, claim.id, head),
+            ready=lambda session, claim: head_known(session, claim.id),
+        ),
+    )
     if not event.contains(Session, "before_flush", _seal_new_links):
         event.listen(Session, "before_flush", _seal_new_links)
+        event.listen(Session, "after_commit", _forget_heads)
+        event.listen(Session, "after_rollback", _forget_heads)

@@ -15,10 +15,8 @@ def init_app(app) -> None:
         transfer,
     )
     from approvals.claims.delegation_routes import bp as delegations_bp
-    from approvals.claims.models import Claim
     from approvals.claims.routes import bp
     from approvals.claims.task_routes import decide_task  # noqa: F401  (its route is on bp)
-    from approvals.extensions import db
     from approvals.workflow.registry import Subjects, catalog
 
     cat = catalog(app)
@@ -28,7 +26,7 @@ def init_app(app) -> None:
     transfer.register(cat)
     cat.effect("claim.submitted", history.mark_submitted, stage="claim")
     cat.subjects = Subjects(
-        load=lambda claim_id: db.session.get(Claim, claim_id),
+        load=history.load_for_move,
         can_view=can_view,
         can_fire=can_fire,
         arrive=history.arrive,

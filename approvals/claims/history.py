@@ -8,13 +8,83 @@ approvals/workflow/runtime.py `record_decision`), naming the official a substitu
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+
 from approvals.claims import agency
-from approvals.claims.models import ClaimEvent
+from approvals.claims.models import Claim, ClaimEvent
 from approvals.extensions import db
 from approvals.money import fmt
 from approvals.organisations.payee import frozen_payee_masked
 from approvals.policies import amount_rules
 from approvals.workflow.deadlines import due_at
+from approvals.workflow.registry import engine_for
+
+
+@dataclass(frozen=True)
+class AlsoRead:
+    """A value another package reads with the claim in the door's one statement, registered
+    by it (the audit: the head of the claim's chain, approvals/audit/chain.py), so that the
+    claims import none of them."""
+
+    column: Callable  # (Claim.id) -> a column expression correlated to the claim
+    keep: Callable  # (session, claim, value): in a state where only moves append events
+    ready: Callable  # (session, claim) -> bool: the event may go in the claim's own flush
+
+
+ALSO_READ: dict[str, AlsoRead] = {}
+
+
+def also_read(name: str, what: AlsoRead) -> None:
+    ALSO_READ[name] = what
+    _door_read.cache_clear()
+
+
+def load_for_move(claim_id: int) -> Claim | None:
+    """The claim as the door reads it: in one statement with what every move and its notice
+    read (clause and its filed terms, department, claimant, evidence, and what `ALSO_READ`
+    names), and its review tasks in a second. Issue 14: the door took 17 statements."""
+    row = db.session.execute(_door_read(), {"claim_id": claim_id}).unique().first()
+    if row is None:
+        return None
+    claim, *values = row
+    # Without review tasks in its state, nothing but a move appends to the claim's record,
+    # and a move's version check fails if another moved it since this read.
+    if engine_for(claim).spec.tasks_of(claim.state) is None:
+        for what, value in zip(ALSO_READ.values(), values, strict=True):
+            what.keep(db.session, claim, value)
+    return claim
+
+
+@functools.cache
+def _door_read():
+    """Built once: composing the statement and its loader options cost as much as running it."""
+    extra = [what.column(Claim.id) for what in ALSO_READ.values()]
+    return (
+        select(Claim, *extra)
+        .where(Claim.id == bindparam("claim_id"))
+        .options(
+            joinedload(Claim.policy),
+            joinedload(Claim.filed_terms),
+            joinedload(Claim.department),
+            joinedload(Claim.enterprise),
+            joinedload(Claim.attachments),
+            selectinload(Claim.review_tasks),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+def flush_with_event(claim) -> None:
+    """What `record` needs written first: nothing when every `ALSO_READ` is ready (the
+    claim's UPDATE and its event go in one flush, the version check first); else the claim,
+    whose UPDATE takes its row before the event is sealed (approvals/audit/chain.py)."""
+    if not all(what.ready(db.session, claim) for what in ALSO_READ.values()):
+        db.session.flush()
 
 
 def arrive(step) -> None:
@@ -48,6 +118,7 @@ def record(step) -> ClaimEvent:
             continue  # the opinion has its own column
         payload[name] = fmt(value) if hasattr(value, "quantize") else value
     payload.update(step.facts)
+    flush_with_event(claim)
     event = ClaimEvent(
         claim_id=claim.id,
         trigger=taken.trigger,

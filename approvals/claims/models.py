@@ -14,9 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from approvals import limits
 from approvals.db import utcnow
@@ -140,7 +141,10 @@ class Claim(db.Model):
         "ReviewTask", viewonly=True, order_by="ReviewTask.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # The optimistic lock: every UPDATE checks the version it read; the number goes up once
+    # per transaction that changes the claim (`_one_version_per_transaction`, below), so a
+    # move whose effects write the claim after its event (a payout's amounts) is one version.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @validates("policy")
     def _filed_under(self, _key, policy: Policy) -> Policy:
@@ -228,3 +232,27 @@ class RewardRecipient(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(back_populates="reward_recipients")
+
+
+@event.listens_for(Claim, "before_update")
+def _one_version_per_transaction(_mapper, _connection, claim: Claim) -> None:
+    """Number the claim's version once per transaction, at its first UPDATE with a change.
+
+    SQLAlchemy's own counter bumps at every UPDATE, and a move flushes the claim twice when
+    an effect writes it after the event (two versions for one move, issue 14). The
+    transaction object itself marks which claims it numbered: a later transaction is another
+    object, so it numbers them again.
+    """
+    session = object_session(claim)
+    if session is None or not session.is_modified(claim, include_collections=False):
+        return
+    transaction = session.get_transaction()
+    marks = session.info.get(_NUMBERED)
+    if marks is None or marks[0] is not transaction:
+        marks = session.info[_NUMBERED] = (transaction, set())
+    if claim.id not in marks[1]:
+        marks[1].add(claim.id)
+        claim.version += 1
+
+
+_NUMBERED = "approvals.claims_numbered"  # session.info: (its transaction, claim ids)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
+from approvals import reference
 from approvals.clock import LOCAL
 from approvals.extensions import db
 from approvals.notices import joint, outbox, signers
@@ -44,9 +45,16 @@ def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
 
 
-def _office(code_setting: str) -> Department | None:
+def _office_name(code_setting: str) -> str:
+    """The full name of a city office (finance, government) as notices print it; kept for a
+    minute (approvals/reference.py), since nearly every notice names both."""
     code = current_app.config[code_setting]
-    return db.session.scalar(select(Department).where(Department.code == code))
+
+    def read() -> str:
+        return full_name(db.session.scalar(select(Department).where(Department.code == code)))
+
+    reference.watch(Department, f"office.{code}")
+    return reference.cached(f"office.{code}", read)
 
 
 def _role_of(issuer: Department) -> str:
@@ -81,8 +89,8 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
     offices = Offices(
         issuer=full_name(issuer),
         reviewer=full_name(claim.department),  # the policy's, or the one it was transferred to
-        finance=full_name(_office("FINANCE_DEPARTMENT")),
-        government=full_name(_office("GOVERNMENT_DEPARTMENT")),
+        finance=_office_name("FINANCE_DEPARTMENT"),
+        government=_office_name("GOVERNMENT_DEPARTMENT"),
         issuer_role=_role_of(issuer),
     )
     addressing = address(kind, to_queue or "", offices, claim.enterprise.name)

@@ -6,20 +6,13 @@ department however many steps, is no joint review); none for a claim never revie
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from approvals.extensions import db
-from approvals.workflow.models import ReviewTask
-
 
 def joint_reviewers(claim) -> tuple[str, ...]:
     from approvals.organisations.naming import full_name
 
-    tasks = db.session.scalars(
-        select(ReviewTask)
-        .where(ReviewTask.claim_id == claim.id, ReviewTask.department_id.is_not(None))
-        .order_by(ReviewTask.id.desc())
-    )
+    # The claim's own collection: the door loads it with the claim (a round opened in the
+    # same transaction expires it, approvals/workflow/rounds.py).
+    tasks = [t for t in reversed(claim.review_tasks) if t.department_id is not None]
     rounds: dict[tuple[str, int], list] = {}
     for task in tasks:  # newest first
         rounds.setdefault((task.state, task.round), []).append(task)

@@ -6,7 +6,9 @@ concurrent transitions wait their turn, and a rolled-back transition gives its n
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import functools
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,19 +17,25 @@ from approvals.notices.models import NoticeSequence
 
 
 def next_seq(department_id: int, year: int) -> int:
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(NoticeSequence)
-        .values(department_id=department_id, year=year, last=0)
-        .on_conflict_do_nothing()
-    )
+    """The department's next number of `year`, in one statement: the year's first notice
+    creates the row, every later one increments it (an upsert that returns the value, so
+    the row is locked and counted without a read before)."""
+    statement = _upsert(db.session.get_bind().dialect.name)
     return db.session.execute(
-        update(NoticeSequence)
-        .where(NoticeSequence.department_id == department_id, NoticeSequence.year == year)
-        .values(last=NoticeSequence.last + 1)
-        .returning(NoticeSequence.last)
+        statement, {"department_id": department_id, "year": year}
     ).scalar_one()
+
+
+@functools.cache
+def _upsert(dialect: str):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(NoticeSequence).values(
+        department_id=bindparam("department_id"), year=bindparam("year"), last=1
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[NoticeSequence.department_id, NoticeSequence.year],
+        set_={"last": NoticeSequence.last + 1},
+    ).returning(NoticeSequence.last)
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:

@@ -310,6 +310,7 @@ def send(actor, form_id: int, *, version, comment=None, now=None) -> Recognition
         _event(form, "send", actor, now, text)
         db.session.flush()  # the form's version check, before a number is taken
         form_notice.issue(form, now)
+        db.session.flush()  # the notice written, so each claim's event names its number
         for claim in claims:
             trigger = forward_trigger(claim)
             decision = kind.can_fire(actor, claim, engine_for(claim).spec.first(trigger))

@@ -121,11 +121,20 @@ def working_days_left(today: date, due: date, overrides: Overrides = NO_OVERRIDE
 
 
 def load_overrides() -> dict[date, bool]:
-    """The administrator's dates, read once for a computation (a small table)."""
+    """The administrator's dates (a small table), kept for a minute (approvals/reference.py):
+    every return for supplement counts its 补正期限 with them."""
+    from approvals import reference
     from approvals.extensions import db
     from approvals.workflow.models import CalendarDay
 
-    return {row.day: row.workday for row in db.session.scalars(db.select(CalendarDay))}
+    def read() -> dict[date, bool]:
+        return {row.day: row.workday for row in db.session.scalars(db.select(CalendarDay))}
+
+    reference.watch(CalendarDay, OVERRIDES_KEY)
+    return dict(reference.cached(OVERRIDES_KEY, read))
+
+
+OVERRIDES_KEY = "calendar.overrides"
 
 
 def calendar_days(year: int | None = None) -> list:

@@ -12,7 +12,7 @@ undecided tasks of a round the claim has left stay as they were, as history.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, inspect, select
 from sqlalchemy.orm import aliased
 
 from approvals.access.roles import POSITION_LABELS, ROLE_LABELS
@@ -66,6 +66,10 @@ def open_for(step) -> list[ReviewTask]:
         for department, role in candidates
     ]
     db.session.add_all(tasks)
+    # A record that keeps its tasks loaded (the door loads them with the record: the
+    # notice reads them) reads them afresh next time, new round included.
+    if "review_tasks" in inspect(subject).mapper.relationships:
+        db.session.expire(subject, ["review_tasks"])
     return tasks
 
 

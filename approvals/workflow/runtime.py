@@ -147,16 +147,21 @@ def take(actor, subject, trigger: str, values: dict, now: datetime) -> Step:
     engine = engine_for(subject)
     today = now.astimezone(LOCAL).date()
     source = subject.state
-    try:
-        taken = engine.fire(subject, trigger, GuardContext(today=today))
-    except IllegalTransition as exc:
-        raise Conflict(str(exc), code="illegal_transition") from exc
-    except GuardFailed as exc:
-        raise Invalid(str(exc), code="condition_failed", fields=exc.reasons) from exc
-    step = Step(subject, actor, engine, taken, source, values, now, today)
-    _apply(cat, step)
-    rounds.open_for(step)
-    db.session.flush()  # the version check happens here, before a number is taken
+    # What the move writes on the record goes out in one UPDATE at the flush below: a read
+    # on the way (a guard's, the calendar's) must not flush a half-made move first, which
+    # cost an UPDATE and a version number each.
+    with db.session.no_autoflush:
+        try:
+            taken = engine.fire(subject, trigger, GuardContext(today=today))
+        except IllegalTransition as exc:
+            raise Conflict(str(exc), code="illegal_transition") from exc
+        except GuardFailed as exc:
+            raise Invalid(str(exc), code="condition_failed", fields=exc.reasons) from exc
+        step = Step(subject, actor, engine, taken, source, values, now, today)
+        _apply(cat, step)
+        rounds.open_for(step)
+    # The record's kind writes the record and its event (the version check first), before
+    # an effect locks a budget or a notice takes a number.
     step.event = cat.subjects.record(step)
     for name in taken.effects:
         effect = cat.effects[name]
