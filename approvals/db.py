@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def init_app(app) -> None:
     """SQLite's busy timeout in the app's engine options; its pragmas on every SQLite
     connection, by a process-wide listener installed once."""
+    # JSON columns (events' payloads and snapshots, notices' facts) hold Chinese text as
+    # UTF-8, three bytes a character, not as \uXXXX escapes of six (issue 14: bytes per
+    # claim). The audit chain hashes its own canonical form, whichever the column holds.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("json_serializer", _json_text)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # pysqlite's `timeout` (seconds) is sqlite3_busy_timeout: the same setting as
         # PRAGMA busy_timeout, given as the connection opens, so that even the first
@@ -93,6 +100,10 @@ def init_app(app) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def utcnow() -> datetime:

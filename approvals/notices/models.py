@@ -68,6 +68,14 @@ class Notice(db.Model):
         return self.file.size if self.file is not None else None
 
     @property
+    def all_facts(self) -> dict:
+        """A claim's notice's facts with every field, those left at their default included
+        (they are not stored: approvals/notices/facts.py `facts_to_json`)."""
+        from approvals.notices.facts import full_facts
+
+        return full_facts(self.facts)
+
+    @property
     def pdf(self) -> bytes | None:
         return self.file.pdf if self.file is not None else None
 

@@ -36,7 +36,7 @@ def verify(code: str):
     return render_template(
         "verify/notice.html",
         notice=notice,
-        facts=notice.facts,
+        facts=notice.all_facts if notice.claim_id else notice.facts,
         title=DOCUMENT_TITLES.get(notice.kind, notice.kind),
         issued_on=f"{issued.year}年{issued.month}月{issued.day}日",
         # who signed the review tasks the notice records, as it prints them; of a record

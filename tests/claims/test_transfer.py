@@ -70,8 +70,8 @@ def test_a_transfer_from_the_claim_page_hands_the_claim_over(seeded, web, submit
         notice = db.session.scalar(select(Notice).where(Notice.event_id == event.id))
         assert notice.kind == "transfer"
         assert notice.department.code == "JMJ"  # issued by the department it left
-        assert notice.facts["addressee"] == claim.enterprise.name
-        assert notice.facts["cc"] == ["示范市科学技术局"]
+        assert notice.all_facts["addressee"] == claim.enterprise.name
+        assert notice.all_facts["cc"] == ["示范市科学技术局"]
         words = _notice_text(notice.pdf)
     for said in (
         "转办告知书",

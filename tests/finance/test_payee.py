@@ -146,8 +146,8 @@ def test_a_later_profile_change_never_alters_a_composed_or_made_payment(seeded, 
         event = db.session.scalar(select(ClaimEvent).filter_by(claim_id=cid, trigger="disburse"))
         assert event.snapshot["payee"]["account"] == "**** **** 5678"  # masked in the record
         notice = db.session.scalar(select(Notice).filter_by(claim_id=cid, kind="payout"))
-        assert notice.facts["payee_account"] == "**** **** 5678"
-        assert notice.facts["payee_bank_name"] == "中国工商银行城东支行"
+        assert notice.all_facts["payee_account"] == "**** **** 5678"
+        assert notice.all_facts["payee_bank_name"] == "中国工商银行城东支行"
 
 
 def test_a_batch_pays_the_frozen_account_even_if_the_profile_loses_it(seeded, claims):

@@ -45,7 +45,7 @@ def test_partial_repayments_then_recovered(seeded, claims):
             select(Notice).filter_by(claim_id=cid, kind="repayment")
         ).first()
         # the notice's figures are the case's after the repayment; the opinion is empty
-        facts = notice.facts
+        facts = notice.all_facts
         assert (facts["repayment"], facts["repaid_total"], facts["outstanding"]) == (
             "2500.00",
             "2500.00",
@@ -66,7 +66,7 @@ def test_unrecoverable_rest_is_written_off(seeded, claims):
         assert claim.state == "written_off"
         assert claim.events[-1].comment == "企业已注销，无财产可供执行"
         notice = db.session.scalars(select(Notice).filter_by(claim_id=cid, kind="write_off")).one()
-        assert notice.facts["amount_written_off"] == "4000.00"
+        assert notice.all_facts["amount_written_off"] == "4000.00"
         assert recovery.recovery_for(cid).outcome == "waived"
     reconciles(seeded)
 

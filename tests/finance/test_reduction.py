@@ -164,7 +164,7 @@ def test_the_payout_notice_sees_the_paid_amount_and_the_reduction(seeded, scaled
 
     with seeded.app_context():
         notice = db.session.scalar(select(Notice).filter_by(claim_id=scaled[1], kind="payout"))
-        facts = notice.facts
+        facts = notice.all_facts
     assert facts["approved_amount"] == "100.00"
     assert (facts["paid_amount"], facts["reduction"]) == ("83.33", "16.67")
     assert facts["reduction_reason"] == REASON

@@ -119,14 +119,14 @@ def test_a_departments_opinion_goes_to_the_lead_department(seeded, file_joint, m
             assert expected in text, expected
         assert "抄送" not in text and "你单位" not in text
         assert notice.number.startswith("招商兑〔") and notice.event_id == event.id
-        assert notice.facts["addressee"] == "示范市经济贸易局" and notice.facts["cc"] == []
-        [signer] = notice.facts["signers"]
+        assert notice.all_facts["addressee"] == "示范市经济贸易局" and notice.all_facts["cc"] == []
+        [signer] = notice.all_facts["signers"]
         assert (signer["name"], signer["on_behalf_of"], signer["decision"]) == (
             "孙七",
             "钱九",
             "agree",
         )
-        assert Decimal(notice.facts["proposed_amount"]) == Decimal("800.00")
+        assert Decimal(notice.all_facts["proposed_amount"]) == Decimal("800.00")
         assert render_notice(facts_from_json(notice.facts)) == notice.pdf
         assert record_holds(notice)  # its link follows its event in the claim's chain
 

@@ -151,7 +151,7 @@ def test_a_joint_review_notice_prints_each_departments_opinion_signer_and_date(
         assert "会签意见：" not in text  # the opinions are printed once, by department
         _in_the_body(signed, page, notice.pdf, tmp_path, "示范市招商局")
         # Facts of the notice: stored with it, and the same bytes again from them.
-        stored = notice.facts["signers"]
+        stored = notice.all_facts["signers"]
         # in the order the policy lists the departments, whatever the order they signed in
         assert [s["name"] for s in stored] == ["市经贸局初审", "市招商局初审", "市财政局初审"]
         assert render_notice(facts_from_json(notice.facts)) == notice.pdf
@@ -223,7 +223,7 @@ def test_a_sign_off_chain_prints_each_step_and_a_substitute_for_whom(
         for who, day in (("经办人：张三", 5), ("审核人：李四（代赵六）", 6), ("审批人：王五", 7)):
             signed += _signature(page, who, f"2027年1月{day}日")  # never parted across lines
         _in_the_body(signed, page, notice.pdf, tmp_path, "示范市经济贸易局")
-        stored = notice.facts["signers"]
+        stored = notice.all_facts["signers"]
         assert [(s["step"], s["name"], s["on_behalf_of"]) for s in stored] == [
             ("case_officer", "张三", ""),
             ("section_chief", "李四", "赵六"),
@@ -242,11 +242,11 @@ def test_the_signers_are_those_of_the_round_that_fired_the_move(seeded, api, fil
     assert decide_as(api, "reviewer_zsj", claim_id, opinion="同意").status_code == 200
     with seeded.app_context():
         returned = _notice(claim_id, "supplement")
-        assert [s["decision"] for s in returned.facts["signers"]] == ["return"]
+        assert [s["decision"] for s in returned.all_facts["signers"]] == ["return"]
         assert "示范市经济贸易局意见" not in notice_text(returned.pdf)  # its own, as 补正事项
         assert "补正事项：请补充投资协议签署人：市经贸局初审" in notice_text(returned.pdf)
         approved = _notice(claim_id, "recognition")
-        assert [(s["name"], s["decision"]) for s in approved.facts["signers"]] == [
+        assert [(s["name"], s["decision"]) for s in approved.all_facts["signers"]] == [
             ("市经贸局初审", "agree"),
             ("市招商局初审", "agree"),
         ]
@@ -261,6 +261,6 @@ def test_a_move_no_task_fired_prints_no_signers(seeded, api, file_joint):
     assert api("ent_huadong").fire(claim_id, "withdraw").status_code == 200
     with seeded.app_context():
         notice = _notice(claim_id, "withdrawal")
-        assert notice.facts["signers"] == []
+        assert notice.all_facts["signers"] == []
         text = notice_text(notice.pdf)
         assert "签署人" not in text and "市经贸局初审" not in text

@@ -16,7 +16,7 @@ def _basis_printed(app, claim_id: int) -> str:
         notice = db.session.scalar(
             select(Notice).where(Notice.claim_id == claim_id, Notice.kind == "receipt")
         )
-        return notice.facts["basis_clause"]
+        return notice.all_facts["basis_clause"]
 
 
 def test_an_edit_to_a_clause_in_use_makes_version_2_and_its_claims_keep_version_1(
