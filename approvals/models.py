@@ -1,6 +1,7 @@
 """Every mapped model, imported in one place so that the metadata is complete."""
 
 from approvals.api.models import IdempotencyKey
+from approvals.claims.counts import ClaimCount
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.expert_review.models import Conflict, Criterion, PanelMember, Score
 from approvals.notices.models import Notice, NoticeSequence
@@ -24,6 +25,7 @@ __all__ = [
     "Attachment",
     "CalendarDay",
     "Claim",
+    "ClaimCount",
     "ClaimEvent",
     "Conflict",
     "Criterion",

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 
 from approvals import create_app
 from approvals.audit import append_only, decided_tasks
+from approvals.claims import counts
 from approvals.extensions import db
 from tests.conftest import base_config
 
@@ -37,6 +38,14 @@ def test_upgrade_empty_database_to_head_matches_models(request, backend, tmp_pat
         with db.engine.connect() as conn:
             assert append_only.missing_triggers(conn) == []
             assert decided_tasks.missing_triggers(conn) == []
+            assert counts.missing_triggers(conn) == []
+            # The slot's modulo reached the database as one sign, whichever driver's escaping.
+            definition = conn.scalar(
+                text("SELECT prosrc FROM pg_proc WHERE proname = 'claim_counts_follow'")
+                if backend == "postgresql"
+                else text("SELECT sql FROM sqlite_master WHERE name = 'claim_counts_insert'")
+            )
+            assert "id % 16" in definition, definition
         command.downgrade(config, "base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
 

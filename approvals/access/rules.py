@@ -134,6 +134,19 @@ def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
     return clause
 
 
+def beyond_scope_clause(actor: User, model: type[Claim]) -> ColumnElement[bool] | None:
+    """What `actor` sees besides its own scope (`Rule.sees`): the claims of its tasks, its
+    principals' and its agency filings; None when its rule has none. The queue counts
+    (approvals/claims/queries.py) count the own scope from kept counts, and these by rows."""
+    rule = rule_for(actor)
+    extra = [scope.clause(actor, model) for scope in rule.also_sees]
+    if extra and rule.filed_only:
+        extra = [and_(or_(*extra), model.submitted_at.is_not(None))]
+    if rule.agent_of is not None:
+        extra.append(rule.agent_of.clause(actor, model))
+    return or_(*extra) if extra else None
+
+
 def can_fire(actor: User, claim: Claim, transition: TransitionSpec) -> Decision:
     if actor.role not in transition.roles:
         label = ROLE_LABELS.get(actor.role, actor.role)
