@@ -1,13 +1,18 @@
-"""Tables as CSV (UTF-8 with BOM, for Excel) and XLSX files."""
+"""Tables as CSV (UTF-8 with BOM, for Excel) and XLSX files, written row by row: a CSV
+streams as it is written, an XLSX spools to a temporary file, so memory stays flat."""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,30 +30,56 @@ def _text(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """The CSV, one encoded line at a time (the BOM first)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
+    yield "\ufeff".encode()
+    for row in [headers, *([_text(v) for v in r] for r in rows)]:
+        writer.writerow(row)
+        yield out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    return b"".join(csv_chunks(headers, rows))
+
+
+def xlsx_file(title: str, headers: list[str], rows: list[list]) -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file (in memory while small), positioned at its start.
+
+    Write-only: openpyxl keeps no cells, but widths must be set before the first row, so
+    they are measured from `rows` first (a report's rows are groups, never claims)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # Excel's limit on sheet names
+    for i, header in enumerate(headers):
+        width = max([len(str(header)) * 2] + [len(_text(r[i])) for r in rows])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(60, width + 2)
+
+    def cell(value, bold=False):
+        written = WriteOnlyCell(sheet, value if isinstance(value, Decimal | int) else _text(value))
+        if bold:
+            written.font = Font(bold=True)
+        if isinstance(value, Decimal):
+            written.number_format = "#,##0.00"
+        return written
+
+    sheet.append([cell(h, bold=True) for h in headers])
     for row in rows:
-        writer.writerow([_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        sheet.append([cell(v) for v in row])
+    # The caller closes it once read (xlsx_chunks).
+    out = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def xlsx_chunks(title: str, headers: list[str], rows: list[list]) -> Iterator[bytes]:
+    """The workbook's bytes, read from its temporary file, closed once read (or abandoned)."""
+    with xlsx_file(title, headers, rows) as out:
+        yield from iter(lambda: out.read(1 << 16), b"")
 
 
 def xlsx_bytes(title: str, headers: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([v if isinstance(v, Decimal | int) else _text(v) for v in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(value, Decimal):
-                cell.number_format = "#,##0.00"
-    for column, header in zip(sheet.columns, headers, strict=True):
-        width = max([len(str(header)) * 2] + [len(_text(c.value)) for c in column])
-        sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return b"".join(xlsx_chunks(title, headers, rows))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, stream_with_context
 
 from approvals.access.pages import roles_required
 from approvals.errors import NotFound
 from approvals.finance import bp, reports
 from approvals.finance.charts import chart_for
-from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_chunks, xlsx_chunks
 
 READERS = ("finance", "government", "admin")
 
@@ -25,15 +25,15 @@ def reports_page():
 @bp.get("/reports/<key>.<fmt>")
 @roles_required(*READERS)
 def report_export(key, fmt):
-    table = reports.table(key)
-    if table is None or fmt not in ("csv", "xlsx"):
+    table = reports.table(key) if fmt in ("csv", "xlsx") else None
+    if table is None:
         raise NotFound("报表不存在")
-    if fmt == "csv":
-        data, mimetype = csv_bytes(table.headers, table.rows), CSV_MIME
+    if fmt == "xlsx":
+        chunks, mimetype = xlsx_chunks(table.title, table.headers, table.rows), XLSX_MIME
     else:
-        data, mimetype = xlsx_bytes(table.title, table.headers, table.rows), XLSX_MIME
+        chunks, mimetype = csv_chunks(table.headers, table.rows), CSV_MIME
     return Response(
-        data,
+        stream_with_context(chunks),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="report-{key}.{fmt}"'},
     )
