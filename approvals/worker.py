@@ -1,4 +1,4 @@
-"""The task queue (Celery) for work that follows a commit: rendering notices.
+"""The task queue (Celery) for work that follows a commit: rendering notices, paying a batch.
 
 Configured by `CELERY_BROKER_URL` (Redis, e.g. redis://127.0.0.1:6379/1, or RabbitMQ,
 amqp://guest:guest@127.0.0.1:5672//). With none (the embedded default) nothing here runs
@@ -37,7 +37,8 @@ def celery_for(app: Flask) -> Celery:
         broker_url=app.config[BROKER],
         task_default_queue=app.config.get("CELERY_QUEUE", "approvals"),
         task_ignore_result=True,
-        # A lost worker leaves its task for another (a notice is rendered once anyway).
+        # A lost worker leaves its task for another (a notice is rendered once anyway, and
+        # a batch's items are paid once: approvals/finance/batch_queue.py).
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

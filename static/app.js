@@ -25,3 +25,20 @@ for (const item of document.querySelectorAll("[data-pending-notice]")) {
   };
   setTimeout(poll, 1000);
 }
+// A batch being paid (拨付中, often by a worker): follow its progress, reload when it is done.
+for (const box of document.querySelectorAll("[data-batch-progress]")) {
+  const bar = box.querySelector("progress");
+  const label = box.querySelector("label");
+  const poll = async () => {
+    const res = await fetch(box.dataset.batchProgress, { credentials: "same-origin" });
+    if (res.ok) {
+      const progress = await res.json();
+      bar.max = progress.total;
+      bar.value = progress.paid;
+      label.textContent = progress.label;
+      if (!progress.running) return window.location.reload();
+    }
+    setTimeout(poll, 1500);
+  };
+  setTimeout(poll, 1500);
+}

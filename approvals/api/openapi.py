@@ -57,6 +57,7 @@ class Operation:
     multipart: bool = False
     pdf: bool = False
     throttled: bool = False
+    queued: bool = False  # may answer 202, the work handed to the task queue
 
 
 OPERATIONS = {
@@ -113,6 +114,10 @@ OPERATIONS = {
     "api.admin_policy": Operation("One clause"),
     "api.admin_edit_policy": Operation("Change a clause (a new version)", body=("CLAUSE",)),
     "api.admin_policy_versions": Operation("A clause's versions, newest first"),
+    "finance_api.get_batch": Operation("A payout batch, with its payment progress"),
+    "finance_api.confirm_batch": Operation(
+        "Confirm a payout batch (202 while a worker pays it)", queued=True
+    ),
     "recognition_forms_api.list_forms": Operation(
         "The recognition forms this user may see", query="YEAR"
     ),
@@ -212,6 +217,8 @@ def _responses(op: Operation, method: str) -> dict:
     responses = {str(op.status): ok}
     if op.pdf:
         responses["202"] = _error("Still being made; see Retry-After")
+    if op.queued:
+        responses["202"] = {**ok, "description": "Handed to the task queue; poll Location"}
     responses |= {str(s): _error(ERROR_STATUSES[s]) for s in sorted(statuses)}
     return responses
 

@@ -6,11 +6,16 @@ bp = Blueprint("finance", __name__, url_prefix="/finance")
 
 
 def init_app(app) -> None:
-    """Finance's effects and fields on the catalog, its panel on the claim page, its pages."""
+    """Finance's effects and fields on the catalog, its panel on the claim page, its pages,
+    its API and its job (paying a batch in the worker)."""
     # The pages attach to bp when their modules are imported: here, before it is registered.
     from approvals.claims import panels
+    from approvals.extensions import csrf
     from approvals.finance import effects, fields, models, report_routes, routes  # noqa: F401
+    from approvals.finance.api import bp as api_bp
+    from approvals.finance.batch_queue import CONFIRM_JOB, confirm_job
     from approvals.finance.claim_panel import finance_panel
+    from approvals.jobs import register_job
     from approvals.workflow.registry import catalog
 
     cat = catalog(app)
@@ -18,3 +23,6 @@ def init_app(app) -> None:
     fields.register(cat)
     panels.register(app, "money", finance_panel)  # budget and batch, on the claim page
     app.register_blueprint(bp)
+    register_job(app, CONFIRM_JOB, confirm_job)
+    csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
+    app.register_blueprint(api_bp)

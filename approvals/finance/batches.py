@@ -189,18 +189,27 @@ def _locked(batch_id: int) -> Batch:
 
 def confirm(actor: User, batch_id: int) -> Batch:
     """Pay every pending item; safe to call twice at once and to call again after a crash."""
+    batch = begin(actor, batch_id)
+    if batch.state == "confirmed":
+        return batch  # a retried request changes nothing
+    while _pay_next(actor, batch_id):
+        pass
+    return _finish(actor, batch_id)
+
+
+def begin(actor: User, batch_id: int) -> Batch:
+    """Close the batch for payment (state `confirming`, who asked first and when), in a
+    transaction of its own; a batch already confirming or confirmed is left as it is."""
     require(actor, ("finance",))
     with transaction():
         batch = _locked(batch_id)
         if batch.state == "confirmed":
-            return batch  # a retried request changes nothing
+            return batch
         if not batch.items:
             raise Invalid("批次中没有申报")
         if batch.is_open:
             batch.state, batch.confirmed_by_id, batch.started_at = "confirming", actor.id, utcnow()
-    while _pay_next(actor, batch_id):
-        pass
-    return _finish(actor, batch_id)
+    return batch
 
 
 def _pay_next(actor: User, batch_id: int) -> bool:

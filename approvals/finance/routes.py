@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from approvals.claims.services import get_visible
 from approvals.claims.tagged import in_states_tagged
 from approvals.errors import DomainError, NotFound
 from approvals.extensions import db
-from approvals.finance import batches, bp, budgets, confirmations, recovery
+from approvals.finance import batch_queue, batches, bp, budgets, confirmations, recovery
 from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from approvals.i18n import label
 from approvals.limits import parse_id
@@ -154,15 +154,26 @@ def confirm_batch(batch_id):
                 carry={},
                 confirm_label="确认拨付",
             )
-        found = batches.confirm(current_user, batch_id)
+        found, queued = batch_queue.request_confirmation(current_user, batch_id)
     except DomainError as exc:
         _flash_error(exc)
-        return redirect(url_for("finance.batch", batch_id=batch_id))
-    if found.state == "confirmed":
+        return redirect(back)
+    if queued:
+        flash(f"{found.name}已开始逐项拨付，本页显示进度", "success")
+    elif found.state == "confirmed":
         flash(f"{found.name}已全部拨付", "success")
     else:
         flash("批次正在由他人拨付，请稍后刷新", "warning")
-    return redirect(url_for("finance.batch", batch_id=batch_id))
+    return redirect(back)
+
+
+@bp.get("/batches/<int:batch_id>/progress")
+@roles_required(*READERS)
+def batch_progress(batch_id):
+    """What the batch page polls while the batch is being paid (static/app.js)."""
+    shown = batch_queue.progress(batches.get_batch(current_user, batch_id))
+    label = _("已拨付 %(paid)s / %(count)s 项", paid=shown["paid"], count=shown["total"])
+    return jsonify(shown | {"label": label})
 
 
 @bp.get("/batches/<int:batch_id>/payment.<fmt>")
