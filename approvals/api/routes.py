@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from approvals import limits
 from approvals.api import bp, parsing
@@ -11,6 +12,7 @@ from approvals.api.auth import token_required
 from approvals.api.parsing import Amount, Inputs, Integer, QueryInteger, Scalar, Text
 from approvals.api.serializers import claim_json, claim_summary, policy_json
 from approvals.claims import agency, claimants, queries, services
+from approvals.claims.models import Claim, ClaimEvent
 from approvals.errors import Unauthorized
 from approvals.extensions import db
 from approvals.notices.queries import get_visible_notice, notices_for, still_rendering
@@ -53,7 +55,24 @@ def _body(spec: dict | None = None) -> dict:
 
 
 def _claim_response(actor, claim, status=200):
+    # After a commit every attribute has expired: read the claim again with what its JSON
+    # names, in a few statements rather than one per relationship (issue 14: 9 of the 12).
+    claim = db.session.execute(
+        select(Claim).where(Claim.id == claim.id).options(*JSON_LOADS)
+    ).scalar_one()
     return jsonify(claim_json(claim, actor, notices_for(claim.id))), status
+
+
+JSON_LOADS = (
+    joinedload(Claim.policy),
+    joinedload(Claim.filed_terms),
+    joinedload(Claim.department),
+    joinedload(Claim.enterprise),
+    selectinload(Claim.attachments),
+    selectinload(Claim.events).joinedload(ClaimEvent.actor),
+    selectinload(Claim.review_tasks),
+    selectinload(Claim.reward_recipients),
+)
 
 
 @bp.post("/auth/token")
