@@ -14,6 +14,7 @@ from approvals.cli import DEMO_FILE
 from approvals.extensions import db
 from tests.database import PostgresBaselines, SqliteTemplates
 from tests.postgres import TestDatabase, rolled_back
+from tests.redis_server import redis_url  # noqa: F401  (a fixture: the task queue tests' Redis)
 
 if TYPE_CHECKING:
     from tests.factories import ClaimRef

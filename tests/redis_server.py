@@ -15,6 +15,7 @@ import tempfile
 import time
 from contextlib import closing
 
+import pytest
 import redis
 
 LOCAL = "redis://127.0.0.1:6379/0"
@@ -75,3 +76,11 @@ class RedisServer:
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A Redis for a test module's task queue: the running one, or a throwaway server."""
+    server = RedisServer()
+    yield server.url
+    server.close()

@@ -27,17 +27,9 @@ from approvals.finance.batch_queue import CONFIRM_JOB, confirm_job
 from approvals.finance.models import Batch, LedgerEntry
 from approvals.notices.outbox import pending_ids
 from tests.finance.conftest import actor, reconciles, run_at_once, signed_in
-from tests.redis_server import RedisServer
 
 CELERY = Path(sys.executable).with_name("celery")
 POSTGRES = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    server = RedisServer()
-    yield server.url
-    server.close()
 
 
 @pytest.fixture

@@ -18,16 +18,8 @@ from approvals import create_app
 from approvals.demo import seed
 from approvals.extensions import db
 from tests.conftest import DEMO, PASSWORD, ApiClient, base_config
-from tests.redis_server import RedisServer
 
 CELERY = Path(sys.executable).with_name("celery")
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    server = RedisServer()
-    yield server.url
-    server.close()
 
 
 @pytest.fixture
