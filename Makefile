@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := approvals/translations
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup-run setup-test run serve worker test bench bench-queue screenshots lint check translations
+.PHONY: setup-run setup-test run serve worker test bench bench-queue bench-rush screenshots lint check translations
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -56,6 +56,8 @@ bench: setup-test
 	$(PY) bench/notices.py
 	$(PY) bench/queues.py
 	$(PY) bench/finance.py
+	$(PY) bench/transition.py
+	$(PY) bench/scale.py --sizes 10000,100000
 
 # Rewrite docs/screenshots/ from the browser test (a plain test run only adds missing ones).
 screenshots: setup-test
@@ -63,6 +65,16 @@ screenshots: setup-test
 
 bench-queue: $(STAMP)
 	$(PY) bench/queues.py
+
+# 10k, 100k and 1M claims in a throwaway PostgreSQL database (half an hour or so): run it
+# when the machine is quiet.
+bench-scale: setup-test
+	$(PY) bench/scale.py
+
+# Issue 14's December rush against `make serve`'s gunicorn on throwaway databases: PostgreSQL
+# and SQLite inline, then PostgreSQL with a Celery worker; at most 60 s of load each.
+bench-rush: setup-test
+	$(PY) bench/rush.py --queue
 
 # After changing interface text: extract it and merge it into each catalog, then translate.
 translations: $(STAMP)
