@@ -46,15 +46,18 @@ def verify_url(code: str) -> str:
 
 
 def _office_name(code_setting: str) -> str:
-    """The full name of a city office (finance, government) as notices print it; kept for a
-    minute (approvals/reference.py), since nearly every notice names both."""
-    code = current_app.config[code_setting]
+    """The full name of a city office (finance, government) as notices print it, from the
+    departments' names kept for a minute (approvals/reference.py): nearly every notice
+    names both."""
+    return reference.cached(OFFICES, _full_names).get(current_app.config[code_setting], "")
 
-    def read() -> str:
-        return full_name(db.session.scalar(select(Department).where(Department.code == code)))
 
-    reference.watch(Department, f"office.{code}")
-    return reference.cached(f"office.{code}", read)
+def _full_names() -> dict[str, str]:
+    return {d.code: full_name(d) for d in db.session.scalars(select(Department))}
+
+
+OFFICES = "notices.office_names"
+reference.watch(Department, OFFICES)
 
 
 def _role_of(issuer: Department) -> str:
