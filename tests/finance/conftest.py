@@ -59,39 +59,41 @@ def claims(seeded, fast_notices, make_enterprise):
     def make(
         n=1, to="approved", policy="JMJ-PLAN", amount="1000.00", inputs=None, ent="ent_huadong"
     ):
-        ids = []
         with seeded.app_context():
             pol = db.session.scalar(select(Policy).filter_by(code=policy))
             reviewer = REVIEWERS[pol.department.code]
+            steps = [
+                ("submitted", "by", "submit", {}),
+                (
+                    "recognised",
+                    reviewer,
+                    "dept_approve",
+                    {"approved_amount": amount, "comment": "同意"},
+                ),
+                ("finance_review", None, "send_form", {}),  # the 申请认定表, one for all
+                ("approved", "finance", "finance_approve", {"comment": "同意"}),
+                ("disbursed", "finance", "disburse", {}),
+            ][: PATH.index(to) + 1]
+            by_claim = {}
             for i in range(n):
                 by = claimant(ent, policy)
                 claim = services.create_claim(actor(by), policy, f"项目{i + 1}", amount, inputs)
                 for kind in pol.required_evidence:
                     services.add_attachment(actor(by), claim.id, PDF_BYTES, "证明.pdf", kind)
-                cid = claim.id
-                steps = [
-                    ("submitted", by, "submit", {}),
-                    (
-                        "recognised",
-                        reviewer,
-                        "dept_approve",
-                        {"approved_amount": amount, "comment": "同意"},
-                    ),
-                    ("finance_review", None, "send_form", {}),  # the 申请认定表
-                    ("approved", "finance", "finance_approve", {"comment": "同意"}),
-                    ("disbursed", "finance", "disburse", {"payment_reference": f"REF-{cid}"}),
-                ]
-                for reached, who, trigger, payload in steps:
-                    if who is None:
-                        send_form(seeded, cid)
-                    else:
-                        fire(who, cid, trigger, **payload)
+                by_claim[claim.id] = by
+            # Step by step for all the claims: one department's form lists them all, as a
+            # department sends it (one PDF, not one per claim).
+            for reached, who, trigger, payload in steps:
+                if who is None:
+                    send_form(seeded, *by_claim)
+                    continue
+                for cid, by in by_claim.items():
+                    if trigger == "disburse":
+                        payload = {"payment_reference": f"REF-{cid}"}
+                    fire(by if who == "by" else who, cid, trigger, **payload)
                     if reached == "approved" and pol.requires_government_approval:
                         fire("gov", cid, "gov_approve", comment="同意")
-                    if reached == to:
-                        break
-                ids.append(cid)
-        return ids
+        return list(by_claim)
 
     return make
 
