@@ -16,7 +16,6 @@ from approvals.notices.documents import issue_document
 from approvals.notices.issue import verify_url
 from approvals.notices.joint import joint_reviewers
 from approvals.notices.models import Notice
-from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
 from approvals.organisations.naming import full_name
 
@@ -72,16 +71,15 @@ def _context(batch: Batch, issuer: Department, number: str, code: str, now: date
             }
             for item in batch.items
         ],
-        "seal": render.seal(full_name(issuer)),
         "verification_code": code,
         "verify_url": url,
-        "qr_uri": qr_data_uri(url),
         "total_amount": sums["amount"],
     }
 
 
 def issue_list(batch: Batch) -> Notice:
-    """Number, render and store the list; the caller's transaction commits it."""
+    """Number and store the list, rendered after the commit; the caller's transaction
+    commits it."""
     code = current_app.config["FINANCE_DEPARTMENT"]
     issuer = db.session.scalar(select(Department).where(Department.code == code))
     now = utcnow()

@@ -40,8 +40,12 @@ def to_render(session: Session, notice: Notice) -> None:
 
 
 def pdf_of(notice: Notice) -> bytes:
-    """The notice's PDF from its stored facts (a claim's notice; a document notice is
-    rendered when it is issued, from its own template)."""
+    """The notice's PDF from its stored facts: a claim's notice, or a document (a batch
+    list, a 申请认定表) from the page it keeps (approvals/notices/documents.py)."""
+    if "page" in notice.facts:
+        from approvals.notices.documents import render_stored
+
+        return render_stored(notice.facts)
     # Imported here: WeasyPrint is heavy, and commands that render nothing need not load it.
     from approvals.notices.render import render_notice
 

@@ -16,7 +16,6 @@ from approvals.notices import render
 from approvals.notices.documents import issue_document
 from approvals.notices.issue import verify_url
 from approvals.notices.models import Notice
-from approvals.notices.qr import qr_data_uri
 from approvals.organisations.models import Department
 from approvals.organisations.naming import full_name
 from approvals.recognition_forms.models import RecognitionForm
@@ -94,16 +93,15 @@ def _context(form: RecognitionForm, number: str, code: str, now: datetime) -> di
         "contact_phone": issuer.contact_phone,
         "issued_on": chinese_date(local),
         "created": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "seal": render.seal(issuer_name),
         "verification_code": code,
         "verify_url": url,
-        "qr_uri": qr_data_uri(url),
         "total_amount": sum_,
     }
 
 
 def issue(form: RecognitionForm, now: datetime) -> Notice:
-    """Number, render and store the form's notice; the caller's transaction commits it."""
+    """Number and store the form's notice (rendered after the commit); the caller's transaction
+    commits it."""
     return issue_document(
         KIND,
         form.department,
