@@ -205,7 +205,8 @@ def set_budget_command(policy_code: str, year: int, amount: str) -> None:
 @click.option("--now", "at", help="act as of this ISO time, e.g. 2027-01-20T09:00+08:00")
 @with_appcontext
 def tick(at: str | None) -> None:
-    """Timed moves: lapse every returned claim past its 补正期限. Idempotent; for cron."""
+    """Timed moves: lapse every returned claim past its 补正期限, then retry the messages'
+    failed deliveries (`deliver-pending`). Idempotent; for cron."""
     from datetime import datetime
 
     from approvals.claims.supplement import lapse_overdue
@@ -224,6 +225,10 @@ def tick(at: str | None) -> None:
     for number, why in report.skipped:
         click.echo(f"skipped  {number}: {why}")
     click.echo(f"tick: {len(report.lapsed)} lapsed, {len(report.skipped)} skipped")
+    # The messages whose e-mail or SMS failed are retried on the same beat.
+    from approvals.notifications.commands import deliver_and_report
+
+    click.echo(deliver_and_report(now))
 
 
 @click.command("calendar-day")

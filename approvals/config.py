@@ -63,6 +63,20 @@ def from_environment(instance_path: str) -> dict:
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "approvals"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        # Notifications (approvals/notifications/): e-mail over SMTP and SMS through a
+        # gateway's HTTP API, each off until configured; a failed delivery is retried by
+        # `deliver-pending` and `tick`, at most NOTIFY_MAX_ATTEMPTS times.
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25) or 25),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "") in ("1", "true", "yes"),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", 10) or 10),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@approvals.example.gov.cn"),
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL") or None,
+        "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN") or None,
+        "SMS_GATEWAY_TIMEOUT": float(os.environ.get("SMS_GATEWAY_TIMEOUT", 10) or 10),
+        "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 8) or 8),
         # Server-side sessions and API tokens (approvals/organisations/sessions.py).
         "SESSION_IDLE_OFFICIAL_MINUTES": int(os.environ.get("SESSION_IDLE_OFFICIAL_MINUTES", 30)),
         "SESSION_IDLE_ENTERPRISE_MINUTES": int(

@@ -5,6 +5,7 @@ from approvals.claims.counts import ClaimCount
 from approvals.claims.models import Attachment, Claim, ClaimEvent
 from approvals.expert_review.models import Conflict, Criterion, PanelMember, Score
 from approvals.notices.models import Notice, NoticeSequence
+from approvals.notifications.models import ChannelChoice, Delivery, Message
 from approvals.organisations.models import (
     Department,
     Enterprise,
@@ -24,14 +25,17 @@ from approvals.workflow.models import CalendarDay, ReviewTask
 __all__ = [
     "Attachment",
     "CalendarDay",
+    "ChannelChoice",
     "Claim",
     "ClaimCount",
     "ClaimEvent",
     "Conflict",
     "Criterion",
+    "Delivery",
     "Department",
     "Enterprise",
     "IdempotencyKey",
+    "Message",
     "Notice",
     "NoticeSequence",
     "PanelMember",

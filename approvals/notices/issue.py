@@ -213,12 +213,24 @@ def _issuer(claim, actor) -> Department:
     return actor.department
 
 
+ISSUED = "approvals.notices.issued"
+
+
+def on_issue(app, then) -> None:
+    """Register `then(step, notice)`, run in the move's transaction once its notice is issued
+    (the claimant's message: approvals/notifications), so that notices name no feature."""
+    app.extensions.setdefault(ISSUED, []).append(then)
+
+
 def issue_for_step(step) -> Notice:
     """The `notice.issue` effect: the move's notice, in the name of `_issuer`. The facts the
     effects gave (`Step.notice_facts`) go into it whichever door the move came by."""
     claim = step.subject
     issuer = _issuer(claim, step.actor)
-    return issue(claim, step.event, step.transition.notice, issuer, step.notice_facts)
+    notice = issue(claim, step.event, step.transition.notice, issuer, step.notice_facts)
+    for then in current_app.extensions.get(ISSUED, ()):
+        then(step, notice)
+    return notice
 
 
 def issue_for_event(claim, event, kind: str) -> Notice:
