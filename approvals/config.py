@@ -93,6 +93,9 @@ def from_environment(instance_path: str) -> dict:
         # How long a SQLite connection waits for the single writer before "database is
         # locked" (approvals/db.py); the rush holds the write lock for milliseconds.
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000)),
+        # The reports page's snapshot is recomputed when the data moved, or at this age
+        # (seconds) at the latest (approvals/finance/report_snapshots.py).
+        "REPORT_SNAPSHOT_MAX_AGE": int(os.environ.get("REPORT_SNAPSHOT_MAX_AGE", 3600)),
         # How long an API answer is kept for a retry with the same Idempotency-Key.
         "IDEMPOTENCY_TTL_HOURS": int(os.environ.get("IDEMPOTENCY_TTL_HOURS", 24)),
     }

@@ -287,3 +287,17 @@ class Repayment(db.Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     recovery: Mapped[Recovery] = relationship(back_populates="repayments")
+
+
+class ReportSnapshot(db.Model):
+    """The reports page's tables as last computed, and the watermark of the data they were
+    computed from (approvals/finance/report_snapshots.py)."""
+
+    __tablename__ = "report_snapshots"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    watermark: Mapped[str] = mapped_column(String(200))
+    computed_at: Mapped[datetime]
+    seconds: Mapped[float]  # how long computing it took, for operators
+    tables: Mapped[list] = mapped_column(JSON)
+    asked_at: Mapped[datetime | None]  # a refresh was handed to the worker

@@ -6,7 +6,7 @@ from flask import Response, render_template, stream_with_context
 
 from approvals.access.pages import roles_required
 from approvals.errors import NotFound
-from approvals.finance import bp, reports
+from approvals.finance import bp, report_snapshots
 from approvals.finance.charts import chart_for
 from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_chunks, xlsx_chunks
 
@@ -16,16 +16,20 @@ READERS = ("finance", "government", "admin")
 @bp.get("/reports")
 @roles_required(*READERS)
 def reports_page():
-    tables = reports.all_tables()
+    report = report_snapshots.current()
+    tables = report.tables
     return render_template(
-        "finance/reports.html", tables=tables, charts={t.key: chart_for(t) for t in tables}
+        "finance/reports.html",
+        report=report,
+        tables=tables,
+        charts={t.key: chart_for(t) for t in tables},
     )
 
 
 @bp.get("/reports/<key>.<fmt>")
 @roles_required(*READERS)
 def report_export(key, fmt):
-    table = reports.table(key) if fmt in ("csv", "xlsx") else None
+    table = report_snapshots.table(key) if fmt in ("csv", "xlsx") else None
     if table is None:
         raise NotFound("报表不存在")
     if fmt == "xlsx":
