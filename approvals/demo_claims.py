@@ -34,6 +34,7 @@ from approvals.clock import LOCAL, current_time
 from approvals.db import transaction
 from approvals.extensions import db
 from approvals.finance import batches, recovery
+from approvals.notifications.models import Message
 from approvals.organisations.models import Department, User
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import EVIDENCE_KINDS
@@ -109,8 +110,21 @@ def seed_claims(data: dict | None = None) -> ClaimsReport:
     for batch in data.get("batches", []):
         _batch(batch, claims, users["finance"])
     lapse_overdue(now)  # `flask tick`: the claim past its 补正期限
+    _read_the_older_messages(now)
     states = db.session.scalars(select(Claim.state).where(Claim.id.in_(claims.values())))
     return ClaimsReport(by_state=Counter(states), seconds=clock.perf_counter() - started)
+
+
+def _read_the_older_messages(now: datetime) -> None:
+    """An enterprise has read what came more than a week ago (the day after), so that its
+    inbox shows the recent steps unread, as a user's would."""
+    with transaction():
+        older = select(Message).where(Message.created_at < now - READ_AFTER)
+        for message in db.session.scalars(older):  # the demo's few dozen
+            message.read_at = message.created_at + timedelta(days=1)
+
+
+READ_AFTER = timedelta(days=7)
 
 
 # The timeline ---------------------------------------------------------------------------
