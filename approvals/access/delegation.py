@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, false, or_, select, union
 
 from approvals.access.roles import DEPARTMENT_TASK, Scope
 from approvals.clock import local_today
@@ -69,6 +69,11 @@ class Delegated(Scope):
     def clause(self, actor, model) -> ColumnElement[bool]:
         branches = [self.base.clause(principal, model) for principal in principals(actor)]
         return or_(*branches) if branches else false()
+
+    def ids(self, actor, model):
+        branches = [self.base.ids(principal, model) for principal in principals(actor)]
+        branches = [b for b in branches if b is not None]
+        return union(*branches) if len(branches) > 1 else (branches[0] if branches else None)
 
 
 # A claim a principal's department has a review task on: its substitute reads it too.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, or_, union
 
 from approvals.access.delegation import DELEGATED_TASK
 from approvals.access.roles import (
@@ -134,17 +134,18 @@ def visible_clause(actor: User, model: type[Claim]) -> ColumnElement[bool]:
     return clause
 
 
-def beyond_scope_clause(actor: User, model: type[Claim]) -> ColumnElement[bool] | None:
-    """What `actor` sees besides its own scope (`Rule.sees`): the claims of its tasks, its
-    principals' and its agency filings; None when its rule has none. The queue counts
-    (approvals/claims/queries.py) count the own scope from kept counts, and these by rows."""
+def beyond_scope_ids(actor: User, model: type[Claim]) -> Select | None:
+    """The ids of what `actor` sees besides its own scope (`Rule.sees`): the claims of its
+    tasks, its principals' and its agency filings, one select; None when there are none.
+    The queue counts (approvals/claims/queries.py) count the own scope from kept counts, and
+    these by rows, driven from these ids. (`filed_only` changes nothing there: a queue's
+    states are all past submission.)"""
     rule = rule_for(actor)
-    extra = [scope.clause(actor, model) for scope in rule.also_sees]
-    if extra and rule.filed_only:
-        extra = [and_(or_(*extra), model.submitted_at.is_not(None))]
-    if rule.agent_of is not None:
-        extra.append(rule.agent_of.clause(actor, model))
-    return or_(*extra) if extra else None
+    scopes = [*rule.also_sees, *([rule.agent_of] if rule.agent_of is not None else [])]
+    selects = [ids for scope in scopes if (ids := scope.ids(actor, model)) is not None]
+    if not selects:
+        return None
+    return union(*selects) if len(selects) > 1 else selects[0]
 
 
 def can_fire(actor: User, claim: Claim, transition: TransitionSpec) -> Decision:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from approvals.access import visible_clause
-from approvals.access.rules import beyond_scope_clause
+from approvals.access.rules import beyond_scope_ids
 from approvals.claims.counts import ClaimCount
 from approvals.claims.models import Claim
 from approvals.db import utcnow
@@ -159,10 +159,12 @@ def queue_counts(actor: User, policy: str | None = None, now: datetime | None = 
         counted = counted.where(ClaimCount.policy_id == _policy_id(policy))
     for state, n in db.session.execute(counted.group_by(ClaimCount.state)):
         waiting[state] += int(n or 0)
-    beyond = beyond_scope_clause(actor, Claim)
+    beyond = beyond_scope_ids(actor, Claim)
     if beyond is not None and own == "department":
         others = select(Claim.state, func.count()).where(
-            beyond, Claim.state.in_(states), Claim.department_id != actor.department_id
+            Claim.id.in_(beyond),
+            Claim.state.in_(states),
+            Claim.department_id != actor.department_id,
         )
         if policy:
             others = others.where(Claim.policy_id == _policy_id(policy))
