@@ -61,6 +61,9 @@ class Claim(db.Model):
         # The city offices' queues read one state at a time in id order.
         Index("ix_claims_state_id", "state", "id"),
         Index("ix_claims_enterprise_id_id", "enterprise_id", "id"),
+        # An agent's filings (全程代办): what a reviewer sees beyond its department is read
+        # by their ids (approvals/access/rules.py `beyond_scope_ids`).
+        Index("ix_claims_agent_id", "agent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
