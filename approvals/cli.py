@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from approvals.cli_options import now_option
 from approvals.errors import DomainError
 from approvals.workflow.registry import workflows
 
@@ -202,24 +204,14 @@ def set_budget_command(policy_code: str, year: int, amount: str) -> None:
 
 
 @click.command("tick")
-@click.option("--now", "at", help="act as of this ISO time, e.g. 2027-01-20T09:00+08:00")
+@now_option
 @with_appcontext
-def tick(at: str | None) -> None:
+def tick(at: datetime | None) -> None:
     """Timed moves: lapse every returned claim past its 补正期限, then retry the messages'
     failed deliveries (`deliver-pending`). Idempotent; for cron."""
-    from datetime import datetime
-
     from approvals.claims.supplement import lapse_overdue
 
-    now = None
-    if at:
-        try:
-            now = datetime.fromisoformat(at)
-        except ValueError as exc:
-            raise click.BadParameter(f"not an ISO time: {at!r}", param_hint="--now") from exc
-        if now.tzinfo is None:
-            raise click.BadParameter("give the time zone, e.g. +08:00", param_hint="--now")
-    report = lapse_overdue(now)
+    report = lapse_overdue(at)
     for number in report.lapsed:
         click.echo(f"lapsed   {number}")
     for number, why in report.skipped:
@@ -228,7 +220,7 @@ def tick(at: str | None) -> None:
     # The messages whose e-mail or SMS failed are retried on the same beat.
     from approvals.notifications.commands import deliver_and_report
 
-    click.echo(deliver_and_report(now))
+    click.echo(deliver_and_report(at))
 
 
 @click.command("calendar-day")
