@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, false, or_, select, union
+from sqlalchemy import ColumnElement, event, false, or_, select, union
+from sqlalchemy.orm import Session
 
 from approvals.access.roles import DEPARTMENT_TASK, Scope
 from approvals.clock import local_today
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 # The workflow's table (approvals/workflow/models.py `Delegation`), read by name: access
 # imports neither the workflow nor any feature, which both import access.
 DELEGATIONS = "delegations"
+# A request asks for the same official's principals for every scope and count on a page
+# (five times on a reviewer's queue): read once per session, forgotten when it writes one.
+KNOWN = "approvals.principals"
 
 
 def principals(actor: User, today: date | None = None) -> list[User]:
@@ -35,6 +39,14 @@ def principals(actor: User, today: date | None = None) -> list[User]:
     if getattr(actor, "id", None) is None:
         return []
     today = today or local_today()
+    known = db.session.info.setdefault(KNOWN, {})
+    key = (actor.id, actor.role, today)
+    if key not in known:
+        known[key] = _read(actor, today)
+    return list(known[key])
+
+
+def _read(actor: User, today: date) -> list[User]:
     delegations = db.metadata.tables[DELEGATIONS].c
     # The accounts' model, as the caller holds it (`__class__`, which a request's proxy of the
     # signed-in user passes through, unlike type()).
@@ -55,6 +67,13 @@ def principals(actor: User, today: date | None = None) -> list[User]:
     for principal in rows:
         found.setdefault(principal.id, principal)
     return list(found.values())
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_principals(session: Session, _flush_context) -> None:
+    written = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(row, "__tablename__", None) == DELEGATIONS for row in written):
+        session.info.pop(KNOWN, None)
 
 
 @dataclass(frozen=True)
