@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Float, and_, case, cast, extract, func, literal, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from approvals.claims.models import Claim, ClaimEvent
@@ -26,12 +26,23 @@ from approvals.claims.tagged import in_states_tagged
 from approvals.db import UTCDateTime, utcnow
 from approvals.extensions import db
 from approvals.finance.models import Batch, BatchItem, LedgerEntry, Recovery, chinese_number
+from approvals.finance.report_sql import (
+    department_review,
+    filed_scope,
+    label_of,
+    loaded_specs,
+    median_of,
+    of_version,
+    payout_step,
+    ranked_spans,
+    seconds_between,
+    state_labels,
+)
 from approvals.organisations.models import Department
 from approvals.policies.models import Policy
 from approvals.policies.vocabulary import FUNDING_TYPES
 from approvals.workflow.deadlines import RULES
 from approvals.workflow.registry import workflows
-from approvals.workflow.spec import WorkflowSpec
 
 DIMENSIONS = {
     "policy": "政策条款",
@@ -57,22 +68,6 @@ class Table:
     note: str = ""
 
 
-def _scope(claims: list[Claim] | None) -> list:
-    """The claims a table covers: every filed one, or only `claims` when given."""
-    where = [~in_states_tagged("unsubmitted")]
-    if claims is not None:
-        where.append(Claim.id.in_([c.id for c in claims]))
-    return where
-
-
-def _specs() -> list[WorkflowSpec]:
-    return [engine.spec for engine in workflows().values()]
-
-
-def _of_version(spec: WorkflowSpec, model=Claim):
-    return and_(model.workflow == spec.name, model.workflow_version == spec.version)
-
-
 def _cents(amount):
     """Σ of money as whole fen: SQLite sums NUMERIC as floats, integers it sums exactly."""
     return func.coalesce(func.sum(cast(func.round(amount * 100), BigInteger)), 0)
@@ -80,11 +75,6 @@ def _cents(amount):
 
 def _yuan(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
-
-
-def _state_labels() -> list[str]:
-    """Every state's label, each once, in the order of the workflow files."""
-    return list(dict.fromkeys(spec.label(s) for spec in _specs() for s in spec.states))
 
 
 def claims_by_state() -> Table:
@@ -98,7 +88,7 @@ def claims_by_state() -> Table:
     for workflow, version, state, count in rows:
         counts[workflows().get(workflow, version).spec.label(state)] += count
     table = Table("states", "各状态申报数", ["状态", "申报数"], chart_column=1)
-    table.rows = [[label, counts[label]] for label in _state_labels() if counts.get(label)]
+    table.rows = [[label, counts[label]] for label in state_labels() if counts.get(label)]
     return table
 
 
@@ -147,7 +137,7 @@ def money_by(dimension: str, claims: list[Claim] | None = None) -> Table:
         .outerjoin(BatchItem, BatchItem.claim_id == Claim.id)
         .outerjoin(Batch, Batch.id == BatchItem.batch_id)
         # a recognition (税收分成认定) asks for no money: not a money figure
-        .where(*_scope(claims), Claim.requested_amount.is_not(None))
+        .where(*filed_scope(claims), Claim.requested_amount.is_not(None))
         .group_by(*columns)
     )
     groups: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
@@ -178,49 +168,6 @@ def _hours(seconds: float) -> str:
     return f"{int(days)}天{rest:.1f}小时" if days else f"{rest:.1f}小时"
 
 
-def _label_of(state):
-    """SQL: the label of `state` in the claim's own workflow version (else its name)."""
-    whens = []
-    for spec in _specs():
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for name in spec.states:
-            by_label[spec.label(name)].append(name)
-        whens += [(and_(_of_version(spec), state.in_(s)), lbl) for lbl, s in by_label.items()]
-    return case(*whens, else_=state)
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _seconds(start, end):
-    if _dialect() == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * 86400.0
-    return cast(extract("epoch", end - start), Float)
-
-
-def _median(spans):
-    """The median of spans.c.seconds per group, interpolating between the middle two of an
-    even count (as statistics.median). PostgreSQL has it built in; SQLite averages the
-    middle row(s) picked by the window columns `rank` and `n` that `_ranked` adds for it."""
-    if _dialect() == "postgresql":
-        return func.percentile_cont(0.5).within_group(spans.c.seconds)
-    middle = spans.c.rank.in_([(spans.c.n + 1) / 2, (spans.c.n + 2) / 2])
-    return func.avg(case((middle, spans.c.seconds)))
-
-
-def _ranked(spans):
-    by_label = {"partition_by": spans.c.label}
-    slowest = func.row_number().over(
-        **by_label, order_by=(spans.c.seconds.desc(), spans.c.number.desc())
-    )
-    columns = [spans.c.label, spans.c.seconds, spans.c.number, slowest.label("slowest")]
-    if _dialect() != "postgresql":
-        rank = func.row_number().over(**by_label, order_by=spans.c.seconds)
-        columns += [rank.label("rank"), func.count().over(**by_label).label("n")]
-    return select(*columns).subquery()
-
-
 def stage_durations(claims: list[Claim] | None = None) -> Table:
     """How long claims stay in each state: from entering it to leaving it (ClaimEvent times).
 
@@ -243,20 +190,20 @@ def stage_durations(claims: list[Claim] | None = None) -> Table:
     # parameters are numbered apart).
     spans = (
         select(
-            _label_of(moves.c.to_state).label("label"),
-            _seconds(moves.c.at, moves.c.left_at).label("seconds"),
+            label_of(moves.c.to_state).label("label"),
+            seconds_between(moves.c.at, moves.c.left_at).label("seconds"),
             Claim.number,
         )
         .join(Claim, Claim.id == moves.c.claim_id)
-        .where(*_scope(claims), moves.c.left_at.is_not(None))
+        .where(*filed_scope(claims), moves.c.left_at.is_not(None))
         .subquery()
     )
-    ranked = _ranked(spans)
+    ranked = ranked_spans(spans)
     rows = db.session.execute(
         select(
             ranked.c.label,
             func.count(),
-            _median(ranked),
+            median_of(ranked),
             func.max(ranked.c.seconds),
             func.max(case((ranked.c.slowest == 1, ranked.c.number))),
         ).group_by(ranked.c.label)
@@ -268,7 +215,7 @@ def stage_durations(claims: list[Claim] | None = None) -> Table:
         ["环节", "已完成数", "中位数", "最慢", "最慢的申报", "中位数（小时）"],
         chart_column=5,
     )
-    for label in _state_labels():
+    for label in state_labels():
         if label in found:
             count, median, slowest, number = found[label]
             median = float(median)
@@ -289,35 +236,16 @@ def stage_durations(claims: list[Claim] | None = None) -> Table:
 RULE_TEXT = {"end-of-february": "2月底前", "end-of-march": "3月底前", "end-of-december": "12月底前"}
 
 
-def _rule_of(spec: WorkflowSpec, states) -> str | None:
-    """The deadline rule that the first of `states` to carry one carries."""
-    return next((spec.states[s].deadline for s in states if spec.states[s].deadline), None)
-
-
-def _department_review(spec: WorkflowSpec):
-    """The rule of the department's step, and (SQL) the event that first leaves the states
-    it governs (a return for supplement stays inside them: the department has not decided)."""
-    rule = _rule_of(spec, [s.name for s in spec.states.values() if s.queue == "department"])
-    governed = [s.name for s in spec.states.values() if s.deadline == rule]
-    return rule, and_(ClaimEvent.from_state.in_(governed), ClaimEvent.to_state.not_in(governed))
-
-
-def _payout(spec: WorkflowSpec):
-    """The rule of the wait for payout, and (SQL) the event that reaches a paid state."""
-    rule = _rule_of(spec, spec.states_tagged("payable"))
-    return rule, ClaimEvent.to_state.in_(spec.states_tagged("paid"))
-
-
 def _check_counts(check, applies, claims, years: list[int]) -> dict[tuple[int, str, str], int]:
     """Claims per (call year, rule, outcome) of one check; `check(spec)` gives the version's
     rule and its finishing event, the first such event by id (as the claim's history reads)."""
     rules = []  # (spec, rule) of the versions the check applies to
     finishing = []
-    for spec in _specs():
+    for spec in loaded_specs():
         rule, event = check(spec)
         if rule is not None:
             rules.append((spec, rule))
-            finishing.append(and_(_of_version(spec), event))
+            finishing.append(and_(of_version(spec), event))
     first = (
         select(ClaimEvent.claim_id, func.min(ClaimEvent.id).label("id"))
         .join(Claim, Claim.id == ClaimEvent.claim_id)
@@ -328,7 +256,7 @@ def _check_counts(check, applies, claims, years: list[int]) -> dict[tuple[int, s
     done = aliased(ClaimEvent)
     due = case(
         *[
-            (and_(_of_version(spec), Policy.call_year == y), literal(RULES[rule](y), UTCDateTime))
+            (and_(of_version(spec), Policy.call_year == y), literal(RULES[rule](y), UTCDateTime))
             for spec, rule in rules
             for y in years
         ]
@@ -339,7 +267,7 @@ def _check_counts(check, applies, claims, years: list[int]) -> dict[tuple[int, s
         (in_states_tagged("refused"), "refused"),  # refused earlier: nothing to pay
         else_="open",
     )
-    rule_of = case(*[(_of_version(spec), rule) for spec, rule in rules])
+    rule_of = case(*[(of_version(spec), rule) for spec, rule in rules])
     rows = (
         select(Policy.call_year.label("year"), rule_of.label("rule"), outcome.label("outcome"))
         .select_from(Claim)
@@ -347,7 +275,7 @@ def _check_counts(check, applies, claims, years: list[int]) -> dict[tuple[int, s
         .outerjoin(first, first.c.claim_id == Claim.id)
         .outerjoin(done, done.id == first.c.id)
         # the claimant gave up, or its supplement period passed
-        .where(*_scope(claims), ~in_states_tagged("given_up"), applies, rule_of.is_not(None))
+        .where(*filed_scope(claims), ~in_states_tagged("given_up"), applies, rule_of.is_not(None))
         .subquery()
     )
     grouped = select(rows.c.year, rows.c.rule, rows.c.outcome, func.count()).group_by(
@@ -362,8 +290,8 @@ def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) ->
     now = now or utcnow()
     years = list(db.session.scalars(select(Policy.call_year).distinct()))
     checks = [
-        ("部门初审", _department_review, literal(True)),
-        ("资金拨付", _payout, in_states_tagged(*ASSESSED)),
+        ("部门初审", department_review, literal(True)),
+        ("资金拨付", payout_step, in_states_tagged(*ASSESSED)),
     ]
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for step, check, applies in checks:

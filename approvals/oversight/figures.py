@@ -19,17 +19,17 @@ from approvals.claims.tagged import in_states_tagged
 from approvals.clock import current_time
 from approvals.db import UTCDateTime
 from approvals.extensions import db
-from approvals.finance.reports import (
-    _department_review,
-    _label_of,
-    _median,
-    _of_version,
-    _payout,
-    _ranked,
-    _scope,
-    _seconds,
-    _specs,
-    _state_labels,
+from approvals.finance.report_sql import (
+    department_review,
+    filed_scope,
+    label_of,
+    loaded_specs,
+    median_of,
+    of_version,
+    payout_step,
+    ranked_spans,
+    seconds_between,
+    state_labels,
 )
 from approvals.i18n import N_
 from approvals.organisations.models import Department
@@ -84,11 +84,11 @@ def _first_finish(check, but: tuple[str, ...] = ()):
     a version's deadline rule and (SQL) its finishing event, as finance's deadline table
     reads them; a move into a state tagged with one of `but` does not finish it."""
     finishing = []
-    for spec in _specs():
+    for spec in loaded_specs():
         rule, event = check(spec)
         if rule is not None:
             excluded = ClaimEvent.to_state.in_(spec.states_tagged(*but))
-            finishing.append(and_(_of_version(spec), event, ~excluded))
+            finishing.append(and_(of_version(spec), event, ~excluded))
     return (
         select(ClaimEvent.claim_id, func.min(ClaimEvent.at).label("at"))
         .join(Claim, Claim.id == ClaimEvent.claim_id)
@@ -101,9 +101,9 @@ def _first_finish(check, but: tuple[str, ...] = ()):
 def _payout_due(years: list[int]):
     """SQL: the end of the payout step for the claim's version and call year (NULL if none)."""
     whens = [
-        (and_(_of_version(spec), Policy.call_year == year), literal(RULES[rule](year), UTCDateTime))
-        for spec in _specs()
-        if (rule := _payout(spec)[0]) is not None
+        (and_(of_version(spec), Policy.call_year == year), literal(RULES[rule](year), UTCDateTime))
+        for spec in loaded_specs()
+        if (rule := payout_step(spec)[0]) is not None
         for year in years
     ]
     return case(*whens, else_=null()) if whens else null()
@@ -114,10 +114,10 @@ def _waiting_for_department():
     return or_(
         *(
             and_(
-                _of_version(spec),
+                of_version(spec),
                 Claim.state.in_([s.name for s in spec.states.values() if s.queue == "department"]),
             )
-            for spec in _specs()
+            for spec in loaded_specs()
         )
     )
 
@@ -126,11 +126,11 @@ def _in_department_review():
     """SQL: the claim is (again) in the states its department's review deadline governs: a
     claim finance sent back to the department is not decided until it is decided again."""
     branches = []
-    for spec in _specs():
-        rule = _department_review(spec)[0]
+    for spec in loaded_specs():
+        rule = department_review(spec)[0]
         if rule is not None:
             governed = [s.name for s in spec.states.values() if s.deadline == rule]
-            branches.append(and_(_of_version(spec), Claim.state.in_(governed)))
+            branches.append(and_(of_version(spec), Claim.state.in_(governed)))
     return or_(*branches) if branches else false()
 
 
@@ -143,8 +143,8 @@ def _years(year: int | None) -> list[int]:
 def _counts(year: int | None, now: datetime) -> list[tuple]:
     """(department id, call year, received, decided, overdue, paid, payout on time, late,
     overdue) per group, in one statement."""
-    decided = _first_finish(_department_review, but=("given_up",))
-    paid = _first_finish(_payout)
+    decided = _first_finish(department_review, but=("given_up",))
+    paid = _first_finish(payout_step)
     due = _payout_due(_years(year))
     at_now = literal(now, UTCDateTime)
     query = (
@@ -162,7 +162,7 @@ def _counts(year: int | None, now: datetime) -> list[tuple]:
         .join(Policy, Policy.id == Claim.policy_id)
         .outerjoin(decided, decided.c.claim_id == Claim.id)
         .outerjoin(paid, paid.c.claim_id == Claim.id)
-        .where(*_scope(None))
+        .where(*filed_scope(None))
         .group_by(Claim.department_id, Policy.call_year)
     )
     if year is not None:
@@ -173,7 +173,7 @@ def _counts(year: int | None, now: datetime) -> list[tuple]:
 def stage_medians(year: int | None = None) -> dict[tuple[int, int], dict[str, float]]:
     """{(department id, call year): {stage label: median days}} over the officials' stages
     a claim has entered and left (ClaimEvent times; a step that stays in its state is work
-    inside it). finance's `_ranked` and `_median` partition by one `label` column, so the
+    inside it). finance's `ranked_spans` and `median_of` partition by one `label` column, so the
     group is spelled into it as "department/year/stage" and split again here."""
     moves = (
         select(
@@ -190,12 +190,12 @@ def stage_medians(year: int | None = None) -> dict[tuple[int, int], dict[str, fl
     official = or_(
         *(
             and_(
-                _of_version(spec),
+                of_version(spec),
                 moves.c.state.in_(
                     [s.name for s in spec.states.values() if s.queue in OFFICIAL_QUEUES]
                 ),
             )
-            for spec in _specs()
+            for spec in loaded_specs()
         )
     )
     key = (
@@ -203,23 +203,23 @@ def stage_medians(year: int | None = None) -> dict[tuple[int, int], dict[str, fl
         + "/"
         + cast(Policy.call_year, String)
         + "/"
-        + _label_of(moves.c.state)
+        + label_of(moves.c.state)
     )
     spans = (
         select(
             key.label("label"),
-            _seconds(moves.c.entered, moves.c.left).label("seconds"),
+            seconds_between(moves.c.entered, moves.c.left).label("seconds"),
             Claim.number,
         )
         .join(Claim, Claim.id == moves.c.claim_id)
         .join(Policy, Policy.id == Claim.policy_id)
-        .where(*_scope(None), moves.c.left.is_not(None), official)
+        .where(*filed_scope(None), moves.c.left.is_not(None), official)
     )
     if year is not None:
         spans = spans.where(Policy.call_year == year)
-    ranked = _ranked(spans.subquery())
+    ranked = ranked_spans(spans.subquery())
     medians: dict[tuple[int, int], dict[str, float]] = {}
-    query = select(ranked.c.label, _median(ranked)).group_by(ranked.c.label)
+    query = select(ranked.c.label, median_of(ranked)).group_by(ranked.c.label)
     for label, median in db.session.execute(query):
         department, call_year, stage = label.split("/", 2)
         medians.setdefault((int(department), int(call_year)), {})[stage] = float(median) / DAY
@@ -229,7 +229,7 @@ def stage_medians(year: int | None = None) -> dict[tuple[int, int], dict[str, fl
 def stages(lines: list[Line]) -> list[str]:
     """The stage labels any line has a median for, in the order of the workflow files."""
     found = {stage for line in lines for stage in line.medians}
-    return [label for label in _state_labels() if label in found]
+    return [label for label in state_labels() if label in found]
 
 
 def _forms(line: Line, standing: form_report.DepartmentLine | None, now: datetime) -> None:
@@ -247,7 +247,7 @@ def call_years() -> list[int]:
     query = (
         select(Policy.call_year)
         .join(Claim, Claim.policy_id == Policy.id)
-        .where(*_scope(None))
+        .where(*filed_scope(None))
         .distinct()
         .order_by(Policy.call_year.desc())
     )
