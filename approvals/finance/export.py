@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from flask import Response, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -83,3 +84,19 @@ def xlsx_chunks(title: str, headers: list[str], rows: list[list]) -> Iterator[by
 
 def xlsx_bytes(title: str, headers: list[str], rows: list[list]) -> bytes:
     return b"".join(xlsx_chunks(title, headers, rows))
+
+
+FORMATS = ("csv", "xlsx")
+
+
+def download(title: str, headers: list[str], rows: list[list], fmt: str, filename: str):
+    """A table as a streamed attachment in `fmt` (one of FORMATS), named `filename`."""
+    if fmt == "xlsx":
+        chunks, mimetype = xlsx_chunks(title, headers, rows), XLSX_MIME
+    else:
+        chunks, mimetype = csv_chunks(headers, rows), CSV_MIME
+    return Response(
+        stream_with_context(chunks),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

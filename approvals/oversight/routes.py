@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import abort, render_template, request
 
 from approvals.access.pages import roles_required
-from approvals.finance.export import CSV_MIME, XLSX_MIME, csv_chunks, xlsx_chunks
+from approvals.finance.export import FORMATS, download
 from approvals.oversight import bp, figures, tables
 
 # 市府办 oversees the whole programme (DOMAIN.md); the administrator sees what it sees.
@@ -32,20 +32,12 @@ def index():
     )
 
 
-def _download(table, fmt: str) -> Response:
-    if fmt == "xlsx":
-        chunks, mimetype = xlsx_chunks(table.title, table.headers, table.rows), XLSX_MIME
-    elif fmt == "csv":
-        chunks, mimetype = csv_chunks(table.headers, table.rows), CSV_MIME
-    else:
+def _download(table, fmt: str):
+    if fmt not in FORMATS:
         abort(404)
     year = request.args.get("year", type=int)
     name = f"oversight-{table.key}{f'-{year}' if year else ''}.{fmt}"
-    return Response(
-        stream_with_context(chunks),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(table.title, table.headers, table.rows, fmt, name)
 
 
 @bp.get("/figures.<fmt>")
