@@ -43,9 +43,10 @@ serve: setup-run instance/secret_key
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py "approvals:create_app()"
 
 # The task queue's worker (approvals/worker.py): renders notices after each commit when
-# CELERY_BROKER_URL is set, for `make serve` as for this worker.
+# CELERY_BROKER_URL is set, for `make serve` as for this worker; its beat sends `tick` every
+# TICK_SECONDS (timers, lapses, retried deliveries: approvals/ticking.py).
 worker: setup-run instance/secret_key
-	$(VENV)/bin/celery -A approvals.worker worker --loglevel=INFO --concurrency=2
+	$(VENV)/bin/celery -A approvals.worker worker --beat --schedule instance/celerybeat-schedule --loglevel=INFO --concurrency=2
 
 # Two workers (pytest-xdist), one per core; a test file stays on one worker, so module
 # fixtures (a live server, a seeded fuzz app) are made once.

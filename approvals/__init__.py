@@ -19,6 +19,7 @@ from approvals import (
     oversight,
     policies,
     recognition_forms,
+    ticking,
     web,
     workflow,
     workflow_admin,
@@ -51,6 +52,7 @@ FEATURES = (
     api,
     web,
     audit,
+    ticking,
     workflow,
 )
 

@@ -207,20 +207,13 @@ def set_budget_command(policy_code: str, year: int, amount: str) -> None:
 @now_option
 @with_appcontext
 def tick(at: datetime | None) -> None:
-    """Timed moves: lapse every returned claim past its 补正期限, then retry the messages'
-    failed deliveries (`deliver-pending`). Idempotent; for cron."""
-    from approvals.claims.supplement import lapse_overdue
+    """Timed moves: lapse every returned claim past its 补正期限, fire the timers due
+    (reminders, 督办, the system's moves at deadlines), then retry the messages' failed
+    deliveries. Idempotent; for cron, or Celery beat with a task queue."""
+    from approvals import ticking
 
-    report = lapse_overdue(at)
-    for number in report.lapsed:
-        click.echo(f"lapsed   {number}")
-    for number, why in report.skipped:
-        click.echo(f"skipped  {number}: {why}")
-    click.echo(f"tick: {len(report.lapsed)} lapsed, {len(report.skipped)} skipped")
-    # The messages whose e-mail or SMS failed are retried on the same beat.
-    from approvals.notifications.commands import deliver_and_report
-
-    click.echo(deliver_and_report(at))
+    for line in ticking.run(at):
+        click.echo(line)
 
 
 @click.command("calendar-day")

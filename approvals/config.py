@@ -31,6 +31,8 @@ def from_environment(instance_path: str) -> dict:
         # The city, printed in the offices' full names on notices (示范市经济贸易局).
         "CITY_NAME": os.environ.get("CITY_NAME", "示范市"),
         "WORKFLOWS_DIR": str(REPO_ROOT / "workflows"),
+        # How often Celery beat sends `tick` (approvals/ticking.py) when a queue is configured.
+        "TICK_SECONDS": int(os.environ.get("TICK_SECONDS", "60")),
         # scrypt with N = 2**16 (ASVS 2.4.6); werkzeug's plain "scrypt" is N = 2**15.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:65536:8:1"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -116,6 +116,12 @@ def transaction() -> Iterator[None]:
     # The app's Flask-SQLAlchemy (approvals.extensions.db), reached through the app so that
     # this module, below the extensions, imports none of them.
     session = current_app.extensions["sqlalchemy"].session
+    # Inside another service's transaction (a timer firing a move through the door,
+    # approvals/workflow/timers.py), this one joins it: the outer commits or rolls back all.
+    if session.info.get(_OPEN):
+        yield
+        return
+    session.info[_OPEN] = True
     try:
         yield
         session.commit()
@@ -124,12 +130,15 @@ def transaction() -> Iterator[None]:
         for forget in current_app.extensions.get(AFTER_ROLLBACK, ()):
             forget(session)
         raise
+    finally:
+        session.info.pop(_OPEN, None)
     # What waits for the commit (a notice's PDF, approvals/notices/outbox.py), in the
     # features' order; each in transactions of its own, after this one stands.
     for then in current_app.extensions.get(AFTER_COMMIT, ()):
         then(session)
 
 
+_OPEN = "approvals.transaction_open"
 AFTER_COMMIT = "approvals.after_commit"
 AFTER_ROLLBACK = "approvals.after_rollback"
 

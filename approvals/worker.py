@@ -49,6 +49,15 @@ def celery_for(app: Flask) -> Celery:
         task_publish_retry=False,
     )
     celery.task(name="approvals.job")(_run)
+    # Celery beat (`make worker` runs one) sends the tick (approvals/ticking.py) on its beat.
+    if app.config.get("TICK_SECONDS"):
+        celery.conf.beat_schedule = {
+            "tick": {
+                "task": "approvals.job",
+                "schedule": float(app.config["TICK_SECONDS"]),
+                "args": ["tick", []],
+            }
+        }
     app.extensions["celery"] = celery
     return celery
 

@@ -12,6 +12,7 @@ def init_app(app) -> None:
         guards,
         history,
         reward_routes,
+        step_clock,
         transfer,
     )
     from approvals.claims.delegation_routes import bp as delegations_bp
@@ -24,6 +25,7 @@ def init_app(app) -> None:
     fields.register(cat)
     candidates.register(cat)
     transfer.register(cat)
+    step_clock.register(cat)
     cat.effect("claim.submitted", history.mark_submitted, stage="claim")
     cat.subjects = Subjects(
         load=history.load_for_move,

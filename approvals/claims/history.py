@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from approvals.claims import agency
+from approvals.claims import agency, step_clock
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.extensions import db
 from approvals.money import fmt
 from approvals.organisations.payee import frozen_payee_masked
 from approvals.policies import amount_rules
-from approvals.workflow.deadlines import due_at
 from approvals.workflow.registry import engine_for
 
 
@@ -96,7 +95,7 @@ def arrive(step) -> None:
         claim.reached_finance = True
     elif dest.queue == "government":
         claim.reached_government = True
-    claim.due_at = due_at(dest.deadline, claim.policy.call_year)
+    step_clock.enter(step)
     claim.decided_at = step.now if dest.final else None
     claim.updated_at = step.now
 

@@ -114,6 +114,11 @@ class Claim(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]  # deadline of the current step, from the workflow
+    # Counted by the weekend rule in a year the official calendar does not know yet.
+    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A counted step's working days left while the claim waits for 补正 (claims/step_clock.py).
+    clock_left: Mapped[int | None]
+    clock_state: Mapped[str | None] = mapped_column(String(limits.STATE))
     decided_at: Mapped[datetime | None]
 
     policy: Mapped[Policy] = relationship()

@@ -10,6 +10,7 @@ from approvals import limits
 from approvals.access import can_edit, can_view
 from approvals.claims import claimants, duplicates, evidence
 from approvals.claims.models import Attachment, Claim
+from approvals.clock import current_time
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Forbidden, Invalid, NotFound
 from approvals.extensions import db
@@ -18,7 +19,7 @@ from approvals.money import parse_amount
 from approvals.organisations.models import User
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
-from approvals.workflow.deadlines import due_at
+from approvals.workflow.deadlines import step_due
 from approvals.workflow.registry import engine_for, workflows
 from approvals.workflow.runtime import stale_guard
 
@@ -116,6 +117,7 @@ def draft_claim(
     inputs = _amount_inputs(amount_inputs, policy, amount, errors)
     _raise_if(errors)
     engine = workflows().get(policy.workflow)
+    initial = engine.spec.states[engine.spec.initial]
     with transaction():
         duplicates.lock_enterprise(enterprise.id)  # one live claim per policy and year
         claim = Claim(
@@ -131,7 +133,7 @@ def draft_claim(
             amount_inputs=inputs,
             state=engine.spec.initial,
             # A draft's deadline is its workflow's for declaring (e.g. by the end of December).
-            due_at=due_at(engine.spec.states[engine.spec.initial].deadline, policy.call_year),
+            due_at=step_due(initial, policy.call_year, current_time())[0],
         )
         db.session.add(claim)
         db.session.flush()

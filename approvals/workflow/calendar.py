@@ -78,7 +78,7 @@ def _official_workday(day: date) -> bool | None:
         return None
 
 
-def _decide(day: date, overrides: Overrides) -> tuple[bool, bool]:
+def decide(day: date, overrides: Overrides) -> tuple[bool, bool]:
     """(is a working day, decided by the weekend rule only)."""
     if day in overrides:
         return bool(overrides[day]), False
@@ -89,7 +89,7 @@ def _decide(day: date, overrides: Overrides) -> tuple[bool, bool]:
 
 
 def is_workday(day: date, overrides: Overrides = NO_OVERRIDES) -> bool:
-    return _decide(day, overrides)[0]
+    return decide(day, overrides)[0]
 
 
 def add_working_days(start: date, n: int, overrides: Overrides = NO_OVERRIDES) -> Deadline:
@@ -99,7 +99,7 @@ def add_working_days(start: date, n: int, overrides: Overrides = NO_OVERRIDES) -
     day, counted, provisional = start, 0, False
     while counted < n:
         day += timedelta(days=1)
-        workday, guessed = _decide(day, overrides)
+        workday, guessed = decide(day, overrides)
         provisional = provisional or guessed
         counted += workday
     return Deadline(day, provisional)

@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from approvals import limits
@@ -126,3 +135,36 @@ class Delegation(db.Model):
     principal: Mapped[User] = relationship("User", foreign_keys=[principal_id])
     substitute: Mapped[User] = relationship("User", foreign_keys=[substitute_id])
     created_by: Mapped[User] = relationship("User", foreign_keys=[created_by_id])
+
+
+class Timer(db.Model):
+    """Something that happens at `due_at` (approvals/workflow/timers.py): a row, fired once by
+    `flask tick` or Celery beat, never a thread. `key` names the occasion, so scheduling it
+    again is a no-op: a claim's entry into a state (its system move at the deadline), or a
+    department's deadline in a state (the reminders and the 督办 about all its claims due then)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        # What `tick` reads: the unfired ones, by time; the fired are history.
+        Index(
+            "ix_timers_pending_due_at",
+            "due_at",
+            postgresql_where=text("fired_at IS NULL"),
+            sqlite_where=text("fired_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(120))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    state: Mapped[str | None] = mapped_column(String(limits.STATE))
+    deadline: Mapped[datetime | None]  # the step's due_at the timer is about
+    due_at: Mapped[datetime]
+    fired_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -73,6 +73,7 @@ class Catalog:
     subjects: Subjects | None = None
     # Load-time checks a feature adds: check(spec) -> [(line, problem)]
     checks: list[Callable] = field(default_factory=list)
+    timers: dict[str, object] = field(default_factory=dict)  # name → timers.TimerKind
 
     def guard(
         self,
@@ -101,6 +102,17 @@ class Catalog:
             raise ValueError(f"effect '{name}': unknown stage '{stage}'")
         self._unique(self.effects, name, "effect")
         self.effects[name] = Effect(name, run, stage)
+
+    def timer(self, name: str, fire: Callable, *, at=None, applies=None, per="claim") -> None:
+        """Register a kind of timer (approvals/workflow/timers.py): `fire(timer, now)` does
+        its work in the transaction that marks it fired; with `at`, a step timer scheduled
+        as a claim enters a state with a deadline that `applies(state)` accepts."""
+        from approvals.workflow.timers import TimerKind
+
+        if per not in ("claim", "department"):
+            raise ValueError(f"timer '{name}': per must be 'claim' or 'department'")
+        self._unique(self.timers, name, "timer")
+        self.timers[name] = TimerKind(name, fire, at, applies or (lambda state: True), per)
 
     def task_source(self, name: str, departments: Callable, *, role: str) -> None:
         self._unique(self.task_sources, name, "task source")

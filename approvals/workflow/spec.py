@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from approvals.workflow.deadlines import Period, read_rule
 from approvals.workflow.task_spec import RESERVED_TRIGGERS, TaskSpec, read_tasks, task_problems
 
 QUEUES = ("enterprise", "department", "finance", "government")
@@ -45,7 +46,9 @@ class StateSpec:
     name: str
     label: Label
     queue: str | None = None
-    deadline: str | None = None
+    deadline: str | None = None  # a named calendar rule (deadlines.RULES)
+    period: Period | None = None  # or a period counted from entering the state
+    on_deadline: str | None = None  # the system's move when the deadline passes (timers.py)
     final: bool = False
     tags: frozenset[str] = frozenset()
     tasks: TaskSpec | None = None
@@ -156,19 +159,25 @@ def parse(path: str | Path) -> WorkflowSpec:
     for key in ("name", "initial", "states", "transitions"):
         if key not in raw:
             raise WorkflowError(f"{path}: missing top-level key '{key}'")
-    states = {
-        name: StateSpec(
+    states = {}
+    for name, body in raw["states"].items():
+        line = _line_of(text, rf"^\[states\.{re.escape(name)}\]")
+        try:
+            deadline, period = read_rule(body.get("deadline"))
+        except ValueError as exc:
+            raise WorkflowError(f"{path}:{line}: state '{name}': {exc}") from exc
+        states[name] = StateSpec(
             name=name,
             label=_label(body.get("label"), name),
             queue=body.get("queue"),
-            deadline=body.get("deadline"),
+            deadline=deadline,
+            period=period,
+            on_deadline=body.get("on_deadline"),
             final=bool(body.get("final", False)),
             tags=frozenset(_tuple(body.get("tags"))),
             tasks=_tasks(path, text, name, body.get("tasks")),
-            line=_line_of(text, rf"^\[states\.{re.escape(name)}\]"),
+            line=line,
         )
-        for name, body in raw["states"].items()
-    }
     lines = _transition_lines(text)
     transitions = []
     for i, body in enumerate(raw["transitions"]):
@@ -266,6 +275,9 @@ def validate(
             fail(line, f"state '{state.name}': unknown queue '{state.queue}'")
         if state.deadline is not None and state.deadline not in deadlines:
             fail(line, f"state '{state.name}': unknown deadline rule '{state.deadline}'")
+        if state.on_deadline is not None:
+            for problem in _on_deadline_problems(spec, state):
+                fail(line, f"state '{state.name}': on_deadline: {problem}")
         for tag in sorted(state.tags - set(TAGS)):
             fail(line, f"state '{state.name}': unknown tag '{tag}'")
         if state.tasks is not None:
@@ -322,6 +334,18 @@ def validate(
             fail(line, f"state '{state.name}' cannot be reached from '{spec.initial}'")
         if not state.final and not spec.from_state(state.name):
             fail(line, f"state '{state.name}' is not final and has no way out")
+
+
+def _on_deadline_problems(spec: WorkflowSpec, state: StateSpec) -> list[str]:
+    """The system's move at a deadline needs a deadline, and a move the system may take."""
+    if state.deadline is None and state.period is None:
+        return ["the state has no deadline"]
+    moves = [t for t in spec.from_state(state.name) if t.trigger == state.on_deadline]
+    if not moves:
+        return [f"no move '{state.on_deadline}' leaves the state"]
+    if not any("system" in t.roles for t in moves):
+        return [f"'{state.on_deadline}' is not the system's (roles = [\"system\"])"]
+    return []
 
 
 def _reachable(spec: WorkflowSpec) -> set[str]:
