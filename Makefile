@@ -25,6 +25,13 @@ setup-run: $(STAMP) $(MO_FILES)
 
 setup-test: $(STAMP) $(MO_FILES)
 	@bash scripts/setup_system.sh test
+	@$(MAKE) --no-print-directory node_modules/.installed
+
+# axe-core, which the browser tests inject into pages (tests/browser/axe.py), from the npm
+# registry at the version package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # A random SECRET_KEY, written once (mode 0600) and reused; the app refuses the built-in one.
 instance/secret_key: | $(STAMP)

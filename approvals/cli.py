@@ -52,6 +52,12 @@ def seed_demo() -> None:
         click.echo(f"  {username:<16} {role:<11} {where:<24} {password}")
     click.echo(seed_claims().summary())
     seed_scores(data)  # the demo claims' expert scores, once they are being scored
+    from approvals.idle_land.demo import seed_cases
+
+    seed_cases()  # 闲置工业用地: a case reported, one before the city, one rectifying
+    from approvals.proactive.demo import seed_offer
+
+    seed_offer()  # 免申即享: an offer waiting for 华东精密机械's confirmation
 
 
 @click.command("create-user")

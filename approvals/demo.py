@@ -11,14 +11,17 @@ from sqlalchemy import select
 
 from approvals.clock import LOCAL
 from approvals.db import transaction, utcnow
+from approvals.eligibility.demo import seed as seed_eligibility
 from approvals.extensions import db
 from approvals.finance.models import Budget
+from approvals.idle_land.demo import seed_reference as seed_idle_land
 from approvals.organisations.credit_code import make_credit_code
 from approvals.organisations.models import Department, Enterprise, User
 from approvals.organisations.profile import PROFILE_FIELDS
 from approvals.organisations.services import hash_password
 from approvals.policies import amount_rules
 from approvals.policies.models import Policy
+from approvals.proactive.demo import seed_reference as seed_proactive
 
 WINDOW_OPENED_DAYS_AGO = 30
 WINDOW_CLOSES_IN_DAYS = 60
@@ -78,6 +81,7 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                         joint_review=row.get("joint_review", []),
                         claimant_types=row.get("claimant_types", ["enterprise"]),
                         rewards_people=row.get("rewards_people", False),
+                        promise_days=row.get("promise_days"),  # 兑现时限
                     )
                 )
         db.session.flush()
@@ -162,4 +166,7 @@ def seed(data: dict) -> list[tuple[str, str, str, str]]:
                 enterprise=enterprise,
                 display_name=row["name"],
             )
+        seed_idle_land(departments, account, DEPARTMENT_CHAIN)  # 闲置工业用地: 规划局, its clause
+        seed_eligibility()  # 资格条件 on three clauses, two enterprises' 一企一档
+        seed_proactive(departments)  # 免申即享: 经贸局's clause (its offer: flask seed-proactive)
     return accounts

@@ -3,7 +3,7 @@
 #   run:  PDF notices (pango, HarfBuzz subsetting, a CJK fallback font; the notice fonts ship
 #         with the project in approvals/notices/fonts)
 #   test: the above, plus poppler-utils to read PDFs, zbar-tools to read QR codes,
-#         Chromium for browser tests, and
+#         Chromium for browser tests, Node's npm for axe-core (when missing), and
 #         PostgreSQL binaries for a throwaway cluster when no server answers, and
 #         redis-server for a throwaway Redis (shared rate-limit counts) when none is installed.
 set -euo pipefail
@@ -12,6 +12,10 @@ mode="${1:-run}"
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei)
 if [[ "$mode" == "test" ]]; then
     packages+=(poppler-utils zbar-tools chromium)
+    # npm installs axe-core (package.json) for the accessibility checks of the browser tests.
+    if ! command -v npm >/dev/null; then
+        packages+=(nodejs npm)
+    fi
     if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
         packages+=(postgresql)
     fi

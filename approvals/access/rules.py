@@ -184,3 +184,16 @@ def sees_only_own(actor: User) -> bool:
 
 def can_view_payout_batches(actor: User) -> bool:
     return rule_for(actor).sees_payout_batches
+
+
+# 督办 (approvals/supervision): 市府办 issues the 督办通知 and the administrator sees what it
+# sees, so both read every one; another official reads those addressed to its department.
+SUPERVISION_READERS = ("reviewer", "finance", "government", "admin")
+READS_EVERY_SUPERVISION = frozenset({"government", "admin"})
+
+
+def supervisions_seen(actor: User) -> str:
+    """Which 督办通知 `actor` reads: "all", "own" (its department's) or "none"."""
+    if actor.role in READS_EVERY_SUPERVISION:
+        return "all"
+    return "own" if actor.role in SUPERVISION_READERS and actor.department_id else "none"

@@ -49,6 +49,8 @@ CLAUSE = {
     "funding_type": Text(16),
     "cap": Amount(),
     "signoff_threshold": Amount(),
+    "promise_days": Integer(),
+    "offer_days": Integer(),  # 免申即享: working days an offer stays open
     "call_year": Integer(limits.YEAR_MIN, limits.YEAR_MAX),
     "window_open": Day(),
     "window_close": Day(),
@@ -62,10 +64,13 @@ CLAUSE = {
     "exclusive_group": Text(32),
     "requires_government_approval": Boolean(),
     "rewards_people": Boolean(),
+    "proactive": Boolean(),
+    "eligibility": lambda value: value,  # 资格条件: checked, key by key, by terms_input
     "version": Integer(),
 }
 # Terms a JSON null clears (for the others null means "not given", as everywhere).
-CLEARABLE = ("amount_rule", "exclusive_group", "signoff_threshold")
+CLEARABLE = ("amount_rule", "exclusive_group", "signoff_threshold", "promise_days", "eligibility")
+CLEARABLE += ("offer_days",)
 
 
 def _values() -> tuple[dict, int | None]:
@@ -92,6 +97,10 @@ def clause_json(policy) -> dict:
         },
         "exclusive_group": policy.exclusive_group,
         "signoff_threshold": fmt(policy.signoff_threshold),
+        "promise_days": policy.promise_days,
+        "proactive": policy.proactive,
+        "offer_days": policy.offer_days,
+        "eligibility": list(policy.eligibility or ()),
     }
 
 

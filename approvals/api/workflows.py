@@ -31,7 +31,8 @@ def _state(row: queries.StateCount) -> dict:
         "label": _label(spec.label) if spec else None,  # None: no longer in the file
         "tags": sorted(spec.tags) if spec else [],
         "queue": spec.queue if spec else None,
-        "deadline": spec.deadline if spec else None,
+        "deadline": spec.deadline_rule if spec else None,
+        "on_deadline": spec.on_deadline if spec else None,
         "final": spec.final if spec else False,
         "has_tasks": bool(spec and spec.tasks),
         "claims": row.claims,

@@ -52,3 +52,24 @@ def same_file_refused():
         raise Conflict(
             N_("该文件已作为同一类材料上传，请刷新页面查看"), code="duplicate_attachment"
         ) from exc
+
+
+def file_problem(data: bytes, limit: int) -> tuple[str | None, str | None]:
+    """(the content type sniffed, what is wrong with the file): the checks an evidence file
+    passes wherever it is uploaded, to a claim or to the enterprise's document library
+    (approvals/library); the type comes from the content, never from the name."""
+    from approvals.claims.storage import sniff_type
+
+    content_type = sniff_type(data[:16])
+    if not data:
+        return None, N_("请选择要上传的文件")
+    if len(data) > limit:
+        return None, f"文件不能超过 {limit // (1024 * 1024)} MB"
+    if content_type is None:
+        return None, N_("文件内容不是 PDF、JPEG 或 PNG，请上传这三种格式之一")
+    return content_type, None
+
+
+def shown_name(filename: str | None) -> str:
+    """The name a file is shown under: its last path segment, at most 255 characters."""
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "未命名"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from approvals.claims import agency, step_clock
+from approvals.claims import agency, promise, step_clock
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.extensions import db
 from approvals.money import fmt
@@ -96,6 +96,7 @@ def arrive(step) -> None:
     elif dest.queue == "government":
         claim.reached_government = True
     step_clock.enter(step)
+    promise.on_arrival(step)
     claim.decided_at = step.now if dest.final else None
     claim.updated_at = step.now
 
@@ -106,6 +107,7 @@ def mark_submitted(step) -> None:
     claim = step.subject
     claim.submitted_at = step.now
     claim.supplement_due, claim.supplement_due_provisional = None, False
+    promise.on_acceptance(step)
     agency.on_submission(step)
 
 

@@ -119,6 +119,9 @@ class Claim(db.Model):
     # A counted step's working days left while the claim waits for 补正 (claims/step_clock.py).
     clock_left: Mapped[int | None]
     clock_state: Mapped[str | None] = mapped_column(String(limits.STATE))
+    # The clause's 兑现时限 counted from the claim's acceptance: the last day still in time.
+    promise_due: Mapped[date | None]
+    promise_kept: Mapped[bool | None]  # paid by that day; None until first paid
     decided_at: Mapped[datetime | None]
 
     policy: Mapped[Policy] = relationship()
@@ -213,6 +216,9 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Attached from the enterprise's document library (approvals/library): the same stored
+    # file, by reference; None for a file uploaded to this claim.
+    library_document_id: Mapped[int | None] = mapped_column(ForeignKey("library_documents.id"))
 
     claim: Mapped[Claim] = relationship(back_populates="attachments")
 

@@ -24,11 +24,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from approvals.claims.models import Claim
 from approvals.claims.rewards import mask_id_number
 from approvals.claims.tagged import in_states_tagged, is_tagged, trigger_with
-from approvals.clock import LOCAL
+from approvals.clock import LOCAL, local_today
 from approvals.db import transaction, utcnow
 from approvals.errors import Conflict, Invalid, NotFound
 from approvals.extensions import db
-from approvals.finance import ledger, payout_lines, prorata
+from approvals.finance import ledger, payout_holds, payout_lines, prorata
 from approvals.finance.budgets import FINANCE_ROLES, READER_ROLES, require
 from approvals.finance.models import PAYOUT_LINE_KINDS, Batch, BatchItem
 from approvals.money import ZERO, parse_amount
@@ -48,12 +48,13 @@ def get_batch(actor: User, batch_id: int) -> Batch:
 
 
 def payable_claims() -> list[Claim]:
-    """Claims waiting for payout (tagged `payable`) not yet in any batch, oldest first."""
+    """Claims waiting for payout (tagged `payable`) not yet in any batch, oldest first;
+    not those another feature holds back (公示: approvals/finance/payout_holds.py)."""
     in_batch = select(BatchItem.claim_id)
     return list(
         db.session.scalars(
             select(Claim)
-            .where(in_states_tagged("payable"), Claim.id.not_in(in_batch))
+            .where(in_states_tagged("payable"), Claim.id.not_in(in_batch), ~payout_holds.held())
             .order_by(Claim.id)
         )
     )
@@ -86,10 +87,12 @@ def compose(actor: User, claim_ids: list[int], note: str = "") -> Batch:
             refused = [c.number for c in claims if not is_tagged(c, "payable")]
             if len(claims) != len(ids) or refused:
                 raise Invalid("只能编入待拨付（已审定）的申报：" + "、".join(map(str, refused)))
+            # A claim another feature holds back (公示 not cleared) is left out, with why.
+            today = local_today()
             excluded = [
                 Exclusion(c.id, c.number, problem)
                 for c in claims
-                if (problem := payee_problem(c.enterprise))
+                if (problem := payee_problem(c.enterprise) or payout_holds.problem(c, today))
             ]
             left_out = {e.claim_id for e in excluded}
             claims = [c for c in claims if c.id not in left_out]

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, column, func, literal, or_, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import aliased
 
 from approvals.claims.models import Claim, ClaimEvent
 from approvals.claims.tagged import in_states_tagged
+from approvals.clock import LOCAL
 from approvals.db import UTCDateTime, utcnow
 from approvals.extensions import db
 from approvals.finance.models import Batch, BatchItem, LedgerEntry, Recovery, chinese_number
@@ -315,16 +317,101 @@ def deadlines(now: datetime | None = None, claims: list[Claim] | None = None) ->
     return table
 
 
+def promises(now: datetime | None = None) -> Table:
+    """兑现时限 per clause: of the claims accepted under a promise (approvals/claims/promise.py),
+    how many were paid by its last day, after it, are still in time, or are past it unpaid.
+    A refused claim, or one its enterprise gave up, broke no promise and is not counted."""
+    today = (now or utcnow()).astimezone(LOCAL).date()
+    open_ = Claim.promise_kept.is_(None)
+    query = (
+        select(
+            Policy.code,
+            Policy.title_zh,
+            func.count(),
+            func.count(case((Claim.promise_kept.is_(True), 1))),
+            func.count(case((Claim.promise_kept.is_(False), 1))),
+            func.count(case((and_(open_, Claim.promise_due >= today), 1))),
+            func.count(case((and_(open_, Claim.promise_due < today), 1))),
+        )
+        .join(Policy, Policy.id == Claim.policy_id)
+        .where(Claim.promise_due.is_not(None), ~in_states_tagged("refused", "given_up"))
+        .group_by(Policy.code, Policy.title_zh)
+        .order_by(Policy.code)
+    )
+    table = Table(
+        "promises",
+        "兑现时限执行情况",
+        [
+            "条款",
+            "已受理",
+            "按时兑现",
+            "超时兑现",
+            "办理中（未到期）",
+            "已超期未兑现",
+            "按时兑现率",
+        ],
+        note="兑现时限自受理（提交完整申报）之日起按工作日计算；不予支持或撤回的申报不计。",
+    )
+    for code, title, accepted, kept, late, in_time, overdue in db.session.execute(query):
+        due = kept + late + overdue
+        rate = f"{kept * 100 / due:.1f}%" if due else "—"
+        table.rows.append([f"{code} {title}", accepted, kept, late, in_time, overdue, rate])
+    return table
+
+
+# The offers approvals/proactive keeps, read by table: the feature builds on finance (its
+# claims are paid here), so finance does not import it.
+_OFFERS = sql_table("proactive_offers", column("claim_id"), column("policy_id"), column("outcome"))
+
+
+def proactive_grants() -> Table:
+    """免申即享 per clause: offers made, and how many were confirmed, declined, expired and
+    paid; the outcome is kept on each offer (approvals/proactive), payment read by tag."""
+    outcome = _OFFERS.c.outcome
+    query = (
+        select(
+            Policy.code,
+            Policy.title_zh,
+            func.count(),
+            *(func.count(case((outcome == o, 1))) for o in ("confirmed", "declined", "expired")),
+            func.count(case((in_states_tagged("paid"), 1))),
+        )
+        .select_from(_OFFERS)
+        .join(Claim, Claim.id == _OFFERS.c.claim_id)
+        .join(Policy, Policy.id == _OFFERS.c.policy_id)
+        .group_by(Policy.code, Policy.title_zh)
+        .order_by(Policy.code)
+    )
+    table = Table(
+        "proactive",
+        "免申即享兑现情况",
+        ["条款", "发出告知", "已确认", "已放弃", "逾期未确认", "已拨付"],
+        chart_column=5,
+        note="部门导入名单、企业确认意愿即兑现的事项；已确认的事项经财政复核后拨付。",
+    )
+    rows = db.session.execute(query)
+    table.rows = [[f"{code} {title}", *counts] for code, title, *counts in rows]
+    return table
+
+
 def all_tables() -> list[Table]:
     return [
         claims_by_state(),
         *(money_by(d) for d in DIMENSIONS),
         stage_durations(),
         deadlines(),
+        promises(),
+        proactive_grants(),
     ]
 
 
-_BUILDERS = {"states": claims_by_state, "stages": stage_durations, "deadlines": deadlines}
+_BUILDERS = {
+    "states": claims_by_state,
+    "stages": stage_durations,
+    "deadlines": deadlines,
+    "promises": promises,
+    "proactive": proactive_grants,
+}
 
 
 def table(key: str) -> Table | None:

@@ -26,7 +26,8 @@ from approvals.notices.issue import new_verification_code
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 
-TEMPLATES = ("notices/batch_list.html", "notices/recognition_form.html")
+TEMPLATES = ("notices/batch_list.html", "notices/recognition_form.html", "notices/publicity.html")
+TEMPLATES += ("notices/supervision.html",)  # approvals/supervision
 
 
 def _storable(context: dict) -> dict:

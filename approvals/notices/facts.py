@@ -39,6 +39,20 @@ KIND_TITLES: dict[str, str] = {
     # ranking (专家评审及择优立项), to a funded claimant or one not selected.
     "selection": N_("立项通知书"),
     "non_selection": N_("未入选通知书"),
+    # Idle industrial land (workflows/idle_land): the verified finding to the city
+    # government, the notice to rectify, the idle fee, the repossession, the case closed, and
+    # a report found not idle (approvals/idle_land/notice.py gives their parcel facts).
+    "idle_finding": N_("闲置工业用地初步认定意见书"),
+    "idle_notice": N_("闲置工业用地认定通知书"),
+    "idle_fee": N_("征缴土地闲置费决定书"),
+    "idle_repossession": N_("收回国有建设用地使用权决定书"),
+    "idle_closed": N_("闲置工业用地处置结案通知书"),
+    "idle_not_idle": N_("不予认定闲置工业用地通知书"),
+    # 免申即享 (workflows/proactive_grant): the offer to an eligible enterprise, its decline,
+    # and its expiry unconfirmed (approvals/proactive/moves.py gives their `proactive` facts).
+    "proactive_offer": N_("兑现告知书"),
+    "proactive_declined": N_("放弃享受确认书"),
+    "proactive_expired": N_("逾期未确认告知书"),
 }
 
 
@@ -47,6 +61,8 @@ DOCUMENT_TITLES: dict[str, str] = {
     **KIND_TITLES,
     "batch_list": N_("拨付批次清单"),
     "recognition_form": N_("申请认定表（部门汇总）"),
+    "publicity": N_("公示通知"),
+    "supervision": N_("督办通知"),  # 市府办 to an office past a deadline (approvals/supervision)
 }
 
 # Notifications are titled 发文机关 + 关于 + 事由 + 的通知 (GB/T 9704, 党政机关公文处理
@@ -62,8 +78,16 @@ NOTIFICATION_SUBJECTS: dict[str, str] = {
     "recognition_result": "{policy}结果",  # the clause says 认定 already
     "selection": "{policy}专家评审及择优立项结果",
     "non_selection": "{policy}专家评审及择优立项结果",
+    "idle_notice": "认定闲置工业用地并限期整改",
+    "idle_fee": "征缴土地闲置费",
+    "idle_repossession": "收回国有建设用地使用权",
+    "idle_closed": "闲置工业用地处置结案",
+    "idle_not_idle": "不予认定闲置工业用地",
 }
-FORM_TITLES: dict[str, str] = {"recognition": "{policy}申请认定表"}
+FORM_TITLES: dict[str, str] = {
+    "recognition": "{policy}申请认定表",
+    "proactive_offer": "{policy}免申即享兑现告知书",
+}
 
 
 @dataclass(frozen=True)
@@ -154,6 +178,9 @@ class NoticeFacts:
     supplement_due: date | None = None  # 补正期限
     supplement_days: int | None = None  # working days given
     supplement_due_provisional: bool = False  # the year's calendar is not official yet
+    # 补正事项 the reviewer ticked (approvals/library/checklist.py), one line each, e.g.
+    # 营业执照：已过期，请上传有效版本; printed as a numbered list. Empty: none ticked.
+    supplement_items: tuple[str, ...] = ()
     # A recovery case as its ledger stood after the move (Recovery row, read under its lock):
     recovery_due: Decimal | None = None  # 应追回金额
     repayment: Decimal | None = None  # 本次还款金额
@@ -180,6 +207,12 @@ class NoticeFacts:
     share_from: date | None = None
     share_until: date | None = None
     payout_lines: tuple[PaidLine, ...] = ()
+    # An idle-land case's parcel as the notice prints it (approvals/idle_land/notice.py):
+    # owner, location, areas, premium, the criteria met, the fee and the period; plain text.
+    parcel: dict | None = None
+    # A 免申即享 offer as its notices print it (approvals/proactive/moves.py): the fact that
+    # qualifies, the last day to confirm and the clause's period; plain text.
+    proactive: dict | None = None
 
     @property
     def title(self) -> str:
@@ -236,6 +269,7 @@ def facts_to_json(facts: NoticeFacts) -> dict:
         {**asdict(line), "amount": f"{line.amount:.2f}"} for line in facts.payout_lines
     ]
     data["received"] = [asdict(item) for item in facts.received]
+    data["supplement_items"] = list(facts.supplement_items)
     data["signers"] = [
         {**asdict(signer), "signed_at": signer.signed_at.isoformat()} for signer in facts.signers
     ]
@@ -259,6 +293,15 @@ _DEFAULTS = {
     for f in fields(NoticeFacts)
     if f.default is not MISSING
 }
+
+
+def supplement_lines(payload: dict) -> tuple[str, ...]:
+    """The 补正事项 a return's event listed (its payload's `supplement_checklist`), as the
+    notice prints them: the item, and the reviewer's remark after a colon."""
+    return tuple(
+        f"{item['label']}：{item['remark']}" if item.get("remark") else item["label"]
+        for item in payload.get("supplement_checklist") or ()
+    )
 
 
 def signers_from_json(items: list | None) -> tuple[Signer, ...]:
@@ -287,5 +330,6 @@ def facts_from_json(data: dict) -> NoticeFacts:
         for item in values.get("payout_lines") or ()
     )
     values["received"] = tuple(ReceivedFile(**item) for item in values.get("received") or ())
+    values["supplement_items"] = tuple(values.get("supplement_items") or ())
     values["signers"] = signers_from_json(values.get("signers"))
     return NoticeFacts(**values)

@@ -14,7 +14,7 @@ from approvals.clock import LOCAL
 from approvals.extensions import db
 from approvals.notices import joint, outbox, signers
 from approvals.notices.addressing import COUNTERSIGN, Offices, address
-from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json
+from approvals.notices.facts import NoticeFacts, ReceivedFile, facts_to_json, supplement_lines
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 from approvals.organisations.models import Department
@@ -138,6 +138,7 @@ def _path_facts(claim, event, kind: str, issuer: Department) -> dict:
         days = payload.get("supplement_days")
         values["supplement_days"] = int(days) if days is not None else None
         values["supplement_due_provisional"] = bool(payload.get("supplement_due_provisional"))
+        values["supplement_items"] = supplement_lines(payload)  # the itemised 补正
     if kind == COUNTERSIGN:
         values["signers"] = signers.decision_signers(event)
         prepared = payload.get("prepared") or {}

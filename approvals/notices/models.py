@@ -19,15 +19,25 @@ class Notice(db.Model):
     __table_args__ = (
         UniqueConstraint("department_id", "year", "seq", name="uq_notices_department_year_seq"),
         # A notice records a claim's transition, or it is a payout batch's list, or a
-        # department's 申请认定表 (approvals/recognition_forms).
+        # department's 申请认定表 (approvals/recognition_forms), or a 公示通知
+        # (approvals/publicity), or a 督办通知 (approvals/supervision).
         CheckConstraint(
             "(claim_id IS NOT NULL AND event_id IS NOT NULL AND batch_id IS NULL"
-            " AND recognition_form_id IS NULL)"
+            " AND recognition_form_id IS NULL AND publicity_id IS NULL"
+            " AND supervision_id IS NULL)"
             " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NOT NULL"
-            " AND recognition_form_id IS NULL)"
+            " AND recognition_form_id IS NULL AND publicity_id IS NULL"
+            " AND supervision_id IS NULL)"
             " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NULL"
-            " AND recognition_form_id IS NOT NULL)",
-            name="of_a_claim_a_batch_or_a_form",
+            " AND recognition_form_id IS NOT NULL AND publicity_id IS NULL"
+            " AND supervision_id IS NULL)"
+            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NULL"
+            " AND recognition_form_id IS NULL AND publicity_id IS NOT NULL"
+            " AND supervision_id IS NULL)"
+            " OR (claim_id IS NULL AND event_id IS NULL AND batch_id IS NULL"
+            " AND recognition_form_id IS NULL AND publicity_id IS NULL"
+            " AND supervision_id IS NOT NULL)",
+            name="of_a_claim_or_one_document",
         ),
     )
 
@@ -38,6 +48,8 @@ class Notice(db.Model):
     recognition_form_id: Mapped[int | None] = mapped_column(
         ForeignKey("recognition_forms.id"), unique=True
     )
+    publicity_id: Mapped[int | None] = mapped_column(ForeignKey("publicities.id"), unique=True)
+    supervision_id: Mapped[int | None] = mapped_column(ForeignKey("supervisions.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     year: Mapped[int]

@@ -10,7 +10,13 @@ from approvals.clock import LOCAL
 from approvals.notices.facts import DOCUMENT_TITLES, signers_from_json
 from approvals.notices.forms import CompareForm, LookupForm
 from approvals.notices.queries import get_visible_notice, still_rendering
-from approvals.notices.verification import find_by_code, matches, normalise_code, record_holds
+from approvals.notices.verification import (
+    find_by_code,
+    is_pdf,
+    matches,
+    normalise_code,
+    record_holds,
+)
 from approvals.notices.wording import signed_parts
 
 bp = Blueprint("notices", __name__)
@@ -31,7 +37,9 @@ def verify(code: str):
     result = None
     intact = record_holds(notice)
     if form.validate_on_submit():
-        result = intact and matches(notice, form.file.data.read())
+        data = form.file.data.read()
+        # Another kind of file is told so, not compared: it cannot be any notice.
+        result = "not_pdf" if not is_pdf(data) else intact and matches(notice, data)
     issued = notice.issued_at.astimezone(LOCAL)
     return render_template(
         "verify/notice.html",

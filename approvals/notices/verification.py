@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from approvals.errors import NotFound
 from approvals.extensions import db
+from approvals.i18n import N_
 from approvals.notices.models import Notice
 
 _CODE = re.compile(r"[^0-9A-Z]")
@@ -26,7 +27,7 @@ def find_by_code(code: str) -> Notice:
         select(Notice).where(Notice.verification_code == normalise_code(code))
     )
     if notice is None:
-        raise NotFound("未找到该验证码对应的通知书，请核对验证码")
+        raise NotFound(N_("未找到该验证码对应的通知书，请核对验证码"))
     return notice
 
 
@@ -39,6 +40,11 @@ def record_holds(notice: Notice) -> bool:
     approvals/audit/__init__.py). Without a check no file is ever called genuine."""
     checks = current_app.extensions.get(RECORD_CHECKS, [])
     return bool(checks) and not any(breaks(notice) for breaks in checks)
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF by its content (its first bytes), whatever the file is called."""
+    return data[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-")
 
 
 def matches(notice: Notice, data: bytes) -> bool:

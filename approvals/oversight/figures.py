@@ -35,6 +35,7 @@ from approvals.i18n import N_
 from approvals.organisations.models import Department
 from approvals.policies.models import Policy
 from approvals.recognition_forms import report as form_report
+from approvals.supervision.queries import counts as supervision_counts
 from approvals.workflow.deadlines import RULES
 
 # Where the 申请认定表 of a (department, call year) stands; the first three are the deadline
@@ -69,6 +70,8 @@ class Line:
     form: str = FORM_NOTHING
     form_sent_on: date | None = None  # the Beijing date of its first sent form
     medians: dict[str, float] = field(default_factory=dict)  # stage label → median days
+    # 督办通知 addressed to the department that list claims of the year (approvals/supervision)
+    supervised: int = 0
 
     @property
     def form_label(self) -> str:
@@ -266,6 +269,7 @@ def lines(year: int | None = None, now: datetime | None = None) -> list[Line]:
         )
     }
     medians = stage_medians(year)
+    supervised = supervision_counts(year)
     standings = {
         (s.department.id, y): s
         for y in sorted({row[1] for row in counts})
@@ -275,6 +279,7 @@ def lines(year: int | None = None, now: datetime | None = None) -> list[Line]:
     for department_id, call_year, *figures in counts:
         line = Line(departments[department_id], call_year, *figures)
         line.medians = medians.get((department_id, call_year), {})
+        line.supervised = supervised.get((department_id, call_year), 0)
         _forms(line, standings.get((department_id, call_year)), now)
         result.append(line)
     result.sort(key=lambda x: (x.department.id, -x.year))

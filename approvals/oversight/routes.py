@@ -7,6 +7,7 @@ from flask import abort, render_template, request
 from approvals.access.pages import roles_required
 from approvals.finance.export import FORMATS, download
 from approvals.oversight import bp, figures, tables
+from approvals.ratings.service import by_department
 
 # 市府办 oversees the whole programme (DOMAIN.md); the administrator sees what it sees.
 READERS = ("government", "admin")
@@ -29,6 +30,7 @@ def index():
         figures=tables.figures(lines),
         medians=tables.medians(lines),
         charts=[(line, tables.chart(line)) for line in lines],
+        ratings=by_department(),  # 好差评, per department (approvals/ratings)
     )
 
 

@@ -26,6 +26,7 @@ FIGURE_HEADERS = (
     N_("3月底前拨付"),
     N_("逾期拨付"),
     N_("逾期未拨付"),
+    N_("督办通知"),
 )
 # The bars of each department's chart: what came in, what it finished, what is late, what
 # reached the enterprise.
@@ -54,6 +55,7 @@ def figures(lines: list[Line]) -> Table:
                 line.payout_on_time,
                 line.payout_late,
                 line.payout_overdue,
+                line.supervised,
             ]
         )
     return table

@@ -3,6 +3,8 @@ values; the service checks them (approvals/policies/terms_input.py)."""
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,7 +32,17 @@ RULE_FIELDS = {
     "rule_cap": "cap",
 }
 TEXT = ("title_zh", "title_en", "description", "basis_title", "basis_number", "basis_clause")
-SINGLE = ("department", "funding_type", "workflow", "cap", "signoff_threshold", "call_year")
+SINGLE = (
+    "department",
+    "funding_type",
+    "workflow",
+    "cap",
+    "signoff_threshold",
+    "promise_days",
+    "publicity_days",
+    "offer_days",
+    "call_year",
+)
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -77,8 +89,20 @@ class PolicyForm(FlaskForm):
     signoff_threshold = StringField(
         _l("分管领导审批起点（元，可不填）"), render_kw={"inputmode": "decimal"}
     )
+    promise_days = StringField(
+        _l("兑现时限（受理后工作日数，可不填）"), render_kw={"inputmode": "numeric", "maxlength": 3}
+    )
+    publicity_days = StringField(
+        _l("拨付前公示期（工作日，可不填）"), render_kw={"inputmode": "numeric", "maxlength": 2}
+    )
+    offer_days = StringField(
+        _l("免申即享确认期限（工作日，可不填）"), render_kw={"inputmode": "numeric", "maxlength": 3}
+    )
+    proactive = BooleanField(_l("免申即享（部门导入名单，企业确认即兑现）"))
     requires_government_approval = BooleanField(_l("须经市政府审定"))
     rewards_people = BooleanField(_l("奖励到人（有功人员）"))
+    # 资格条件 as a JSON list, checked by approvals/eligibility/conditions.py.
+    eligibility = TextAreaField(_l("资格条件（JSON）"), render_kw={"rows": 5})
     version = HiddenField()
 
     def offer(self, departments) -> PolicyForm:
@@ -108,9 +132,10 @@ class PolicyForm(FlaskForm):
             values[name] = list(self[name].data or [])
         for name in ("window_open", "window_close"):
             values[name] = self[name].data or None
-        for name in ("requires_government_approval", "rewards_people"):
+        for name in ("requires_government_approval", "rewards_people", "proactive"):
             values[name] = bool(self[name].data)
         values["amount_rule"] = self.rule()
+        values["eligibility"] = eligibility_value(self.eligibility.data)
         if self.code.data is not None:
             values["code"] = self.code.data
         return values
@@ -133,7 +158,27 @@ class PolicyForm(FlaskForm):
         """The service's field errors under this form's names (the rule's keys, by field)."""
         keys = {f"amount_rule.{key}": name for name, key in RULE_FIELDS.items()}
         keys |= {"amount_rule.type": "rule_type", "amount_rule": "rule_type"}
+        keys |= {name: "eligibility" for name in fields if name.startswith("eligibility.")}
         return {keys.get(name, name): text for name, text in fields.items()}
+
+
+def eligibility_value(text: str | None):
+    """The conditions as typed: a JSON list, or the text itself when it is no JSON (approvals/
+    eligibility/conditions.py, which checks them, then says what is wrong)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    try:
+        return json.loads(text, parse_float=str, parse_int=str)
+    except ValueError:
+        return text
+
+
+def eligibility_text(conditions) -> str:
+    """The conditions as the form shows them: JSON, one condition a line."""
+    if not conditions:
+        return ""
+    return "[\n" + ",\n".join(json.dumps(c, ensure_ascii=False) for c in conditions) + "\n]"
 
 
 def form_data(policy) -> dict:
@@ -151,6 +196,10 @@ def form_data(policy) -> dict:
         "claimant_types": list(policy.claimant_types or []),
         "cap": f"{policy.cap:.2f}",
         "signoff_threshold": f"{policy.signoff_threshold:.2f}" if policy.signoff_threshold else "",
+        "promise_days": str(policy.promise_days or ""),
+        "publicity_days": str(policy.publicity_days or ""),
+        "offer_days": str(policy.offer_days or ""),
+        "proactive": policy.proactive,
         "window_open": policy.window_open.isoformat(),
         "window_close": policy.window_close.isoformat(),
         "requires_government_approval": policy.requires_government_approval,
@@ -159,5 +208,6 @@ def form_data(policy) -> dict:
         "version": policy.version,
         "call_year": str(policy.call_year),
         **{name: str(rule.get(key, "")) for name, key in RULE_FIELDS.items()},
+        "eligibility": eligibility_text(policy.eligibility),
     }
     return data

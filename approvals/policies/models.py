@@ -55,6 +55,20 @@ class ClauseTerms:
     # an account in the person's own name beside the claimant's share (approvals/claims/
     # rewards.py); such a claim is submitted only with its list.
     rewards_people: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # 公示: an approved claim under this clause is published for this many working days
+    # before it may be paid (approvals/publicity); None: paid without publicity.
+    publicity_days: Mapped[int | None]
+
+    # 兑现时限: the clause promises payout within this many working days of acceptance (受理,
+    # the submission of a complete claim), as provincial platforms publish; None: no promise.
+    promise_days: Mapped[int | None]
+
+    # 免申即享: the department imports the eligible enterprises and each is offered the grant
+    # without filing (approvals/proactive); the offer stays open this many working days.
+    proactive: Mapped[bool] = mapped_column(default=False, server_default=false())
+    offer_days: Mapped[int | None]
+    # 资格条件: who qualifies, as data (approvals/eligibility/conditions.py); []: anyone.
+    eligibility: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     @declared_attr
     def department(cls) -> Mapped[Department]:
@@ -105,6 +119,10 @@ class Policy(ClauseTerms, db.Model):
     call_year: Mapped[int]
     # The version of its terms the clause stands at: new claims are filed under it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who answers questions about the clause (申兑指南); empty: the department's contact. Not
+    # a term of the clause: a new telephone number makes no new version.
+    contact_name: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     versions: Mapped[list[PolicyVersion]] = relationship(
         back_populates="policy", order_by="PolicyVersion.version", cascade="all, delete-orphan"

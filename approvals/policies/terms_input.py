@@ -16,6 +16,7 @@ from approvals.money import amount_error, number_text
 from approvals.organisations.models import CLAIMANT_TYPES, Department
 from approvals.policies import amount_rules
 from approvals.policies.vocabulary import EVIDENCE_KINDS, FUNDING_TYPES
+from approvals.workflow.calendar import MAX_WORKING_DAYS
 from approvals.workflow.registry import workflows
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
@@ -28,7 +29,7 @@ TEXTS = {  # field → (maximum length, required)
     "basis_clause": (64, False),
     "exclusive_group": (32, False),
 }
-FLAGS = ("requires_government_approval", "rewards_people")
+FLAGS = ("requires_government_approval", "rewards_people", "proactive")
 FIRST_YEAR, LAST_YEAR = limits.YEAR_MIN, limits.YEAR_MAX
 # What a new clause cannot do without; the rest have their defaults.
 REQUIRED = (
@@ -42,6 +43,11 @@ REQUIRED = (
     "window_close",
 )
 NOT_GIVEN = N_("请填写此项")
+# Terms a feature that builds on policies checks: name → clean(value) → (value, {key: problem}),
+# registered in its init_app so that policies imports none of them (`eligibility`: approvals/
+# eligibility/conditions.py).
+CHECKED_ELSEWHERE: dict = {}
+PUBLICITY_MAX = 30  # working days of 公示 (publicities.days)
 
 
 def _text(name: str, value) -> tuple[str | None, str | None]:
@@ -96,6 +102,36 @@ def _year(value) -> tuple[int | None, str | None]:
     return value, None
 
 
+def _promise_days(value) -> tuple[int | None, str | None]:
+    """兑现时限 in working days (approvals/claims/promise.py); empty: the clause promises none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WORKING_DAYS:
+        return None, f"兑现时限应为 1 至 {MAX_WORKING_DAYS} 个工作日，或留空"
+    return value, None
+
+
+def _publicity_days(value) -> tuple[int | None, str | None]:
+    """公示期 in working days (approvals/publicity); empty: paid without publicity."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= PUBLICITY_MAX:
+        return None, f"公示期应为 1 至 {PUBLICITY_MAX} 个工作日，或留空（不公示）"
+    return value, None
+
+
+def _offer_days(value) -> tuple[int | None, str | None]:
+    """免申即享: the working days an offer stays open (approvals/proactive); empty: 20."""
+    days, problem = _promise_days(value)
+    if problem:
+        return None, f"确认期限应为 1 至 {MAX_WORKING_DAYS} 个工作日，或留空"
+    return days, None
+
+
 def _amount(value, required: bool) -> tuple[Decimal | None, str | None]:
     if not required and (value is None or (isinstance(value, str) and not value.strip())):
         return None, None
@@ -148,6 +184,12 @@ def _one(name: str, value, errors: dict):
         value, problem = _amount(value, False)
     elif name == "call_year":
         value, problem = _year(value)
+    elif name == "promise_days":
+        value, problem = _promise_days(value)
+    elif name == "offer_days":
+        value, problem = _offer_days(value)
+    elif name == "publicity_days":
+        value, problem = _publicity_days(value)
     elif name in ("window_open", "window_close"):
         value, problem = _day(value)
     elif name == "required_evidence":
@@ -161,6 +203,10 @@ def _one(name: str, value, errors: dict):
             value, problem = None, N_("请选择已加载的审批流程")
     elif name == "amount_rule":
         value, problems = _rule(value)
+        errors.update(problems)
+        return value
+    elif name in CHECKED_ELSEWHERE:
+        value, problems = CHECKED_ELSEWHERE[name](value)
         errors.update(problems)
         return value
     if problem:
@@ -177,6 +223,9 @@ FIELDS = (
     "funding_type",
     "cap",
     "signoff_threshold",
+    "promise_days",
+    "publicity_days",
+    "offer_days",
     "call_year",
     "window_open",
     "window_close",
@@ -184,6 +233,7 @@ FIELDS = (
     "claimant_types",
     "workflow",
     "amount_rule",
+    "eligibility",
 )
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from approvals.access.tasks import STEP_LABELS
+from approvals.claims.promise import promise_of
 from approvals.claims.supplement import deadline_of
 from approvals.clock import LOCAL
 from approvals.errors import error_body, wants_json
@@ -91,6 +92,8 @@ def next_step(claim) -> str:
         return _("已办结")
     if "payable" in state.tags:
         return _("待市财政局拨付")
+    if state.queue == "enterprise" and "editable" not in state.tags:
+        return _("待本企业确认")  # nothing to fill in: an offer to accept (免申即享)
     return _(NEXT_STEP.get(state.queue or "", "—"))
 
 
@@ -162,6 +165,7 @@ def template_helpers() -> dict:
         "event_fields": event_fields,
         "is_overdue": is_overdue,
         "supplement_deadline": deadline_of,  # 补正期限 with the working days left
+        "payout_promise": promise_of,  # 兑现时限 with the working days left, or kept
         "dept_name": dept_name,
         "policy_title": policy_title,
         "evidence_label": lambda kind: _(EVIDENCE_KINDS.get(kind, kind)),

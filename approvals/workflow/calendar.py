@@ -29,7 +29,18 @@ from functools import cache
 import chinese_calendar
 
 Overrides = Mapping[date, bool]  # day → True for a working day, False for a day off
-NO_OVERRIDES: Overrides = {}
+
+
+class CityCalendar(dict):
+    """The administrator's days (day → working day), and the years whose schedule the
+    administrator confirmed: their days are decided, not guessed by the weekend rule."""
+
+    def __init__(self, days=(), confirmed=frozenset()):
+        super().__init__(days)
+        self.confirmed = frozenset(confirmed)
+
+
+NO_OVERRIDES: Overrides = CityCalendar()
 MAX_WORKING_DAYS = 366  # no deadline counts further
 NOTE_MAX = 64  # calendar_days.note
 
@@ -85,7 +96,7 @@ def decide(day: date, overrides: Overrides) -> tuple[bool, bool]:
     official = _official_workday(day)
     if official is not None:
         return official, False
-    return _weekend_rule(day), True
+    return _weekend_rule(day), day.year not in getattr(overrides, "confirmed", ())
 
 
 def is_workday(day: date, overrides: Overrides = NO_OVERRIDES) -> bool:
@@ -120,18 +131,21 @@ def working_days_left(today: date, due: date, overrides: Overrides = NO_OVERRIDE
 # What reads the database and the clock ----------------------------------------------------
 
 
-def load_overrides() -> dict[date, bool]:
-    """The administrator's dates (a small table), kept for a minute (approvals/reference.py):
-    every return for supplement counts its 补正期限 with them."""
+def load_overrides() -> CityCalendar:
+    """The administrator's dates and confirmed years (two small tables), kept for a minute
+    (approvals/reference.py): every deadline counted in working days reads them."""
     from approvals import reference
     from approvals.extensions import db
-    from approvals.workflow.models import CalendarDay
+    from approvals.workflow.models import CalendarDay, CalendarYear
 
-    def read() -> dict[date, bool]:
-        return {row.day: row.workday for row in db.session.scalars(db.select(CalendarDay))}
+    def read() -> CityCalendar:
+        days = {row.day: row.workday for row in db.session.scalars(db.select(CalendarDay))}
+        return CityCalendar(days, db.session.scalars(db.select(CalendarYear.year)))
 
     reference.watch(CalendarDay, OVERRIDES_KEY)
-    return dict(reference.cached(OVERRIDES_KEY, read))
+    reference.watch(CalendarYear, OVERRIDES_KEY)
+    cached = reference.cached(OVERRIDES_KEY, read)
+    return CityCalendar(cached, cached.confirmed)  # a copy: a caller may add to it
 
 
 OVERRIDES_KEY = "calendar.overrides"
@@ -169,3 +183,33 @@ def set_calendar_day(day: date, workday: bool | None, note: str = ""):
             db.session.add(row)
         row.workday, row.note = workday, note
     return row
+
+
+def year_status(year: int) -> str:
+    """ "official" (the package's schedule), "confirmed" (the administrator's), or
+    "provisional" (the weekend rule and the statutory dates only)."""
+    if year in official_years():
+        return "official"
+    return "confirmed" if year in load_overrides().confirmed else "provisional"
+
+
+def confirm_year(year: int, admin, confirmed: bool, note: str = "") -> None:
+    """Record (or withdraw) the administrator's confirmation that a year's schedule is in."""
+    from approvals.db import transaction
+    from approvals.errors import Invalid
+    from approvals.extensions import db
+    from approvals.workflow.models import CalendarYear
+
+    if year in official_years():
+        raise Invalid(f"{year}年的放假安排已由官方日历收录，无需确认", fields={"year": "已收录"})
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"说明不能超过{NOTE_MAX}字", fields={"note": f"不能超过{NOTE_MAX}字"})
+    with transaction():
+        row = db.session.get(CalendarYear, year)
+        if not confirmed:
+            if row is not None:
+                db.session.delete(row)
+            return
+        if row is None:
+            db.session.add(CalendarYear(year=year, confirmed_by_id=admin.id, note=note))

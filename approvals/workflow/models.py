@@ -168,3 +168,18 @@ class Timer(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarYear(db.Model):
+    """A year the official calendar (chinesecalendar) does not cover yet, whose schedule the
+    administrator entered and confirmed (the State Council publishes it each November): its
+    deadlines are then final, no longer provisional (approvals/workflow/calendar.py)."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(String(64), default="")
+
+    confirmed_by: Mapped[User] = relationship()

@@ -54,6 +54,15 @@ class StateSpec:
     tasks: TaskSpec | None = None
     line: int = 0
 
+    @property
+    def deadline_rule(self) -> str | None:
+        """The deadline as the file writes it: a rule's name, `working_days = n`, `months = n`."""
+        if self.period is None:
+            return self.deadline
+        if self.period.working_days is not None:
+            return f"working_days = {self.period.working_days}"
+        return f"months = {self.period.months}"
+
 
 @dataclass(frozen=True)
 class TransitionSpec:

@@ -8,6 +8,6 @@ bp = Blueprint("workflow_admin", __name__)
 
 
 def init_app(app) -> None:
-    from approvals.workflow_admin import routes  # noqa: F401
+    from approvals.workflow_admin import calendar_routes, routes  # noqa: F401
 
     app.register_blueprint(bp)

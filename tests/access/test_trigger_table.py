@@ -48,13 +48,21 @@ def transitions(app):
     return [
         (engine.spec, t, source)
         for engine in engines(app)
+        if engine.spec.name not in NOT_PLACED
         for t in engine.spec.transitions
         for source in t.sources
     ]
 
 
 # A clause of each workflow, to place its claims under (经贸局's JMJ-PLAN otherwise).
-CLAUSES = {"platform_claim": "PT2-PLAN", "special_fund": "KJJ-RD"}  # KJJ-RD: 市科技局
+CLAUSES = {
+    "platform_claim": "PT2-PLAN",
+    "special_fund": "KJJ-RD",  # 市科技局
+    "idle_land": "GTJ-IDLE",  # 市国土局
+}
+# 免申即享's offers are made by a department's import under a clause that names another
+# workflow for the claims enterprises file; tests/proactive takes each of their moves.
+NOT_PLACED = ("proactive_grant",)
 
 
 @pytest.fixture
@@ -89,7 +97,12 @@ def test_can_fire_answers_the_table_derived_from_the_workflows(seeded, actors, a
                         f"{spec.name} {t.trigger} from {source} by {principal}: "
                         f"{decision} , expected {want}"
                     )
-        every = {trigger for engine in engines(seeded) for trigger in engine.spec.triggers}
+        every = {
+            trigger
+            for engine in engines(seeded)
+            if engine.spec.name not in NOT_PLACED
+            for trigger in engine.spec.triggers
+        }
     print(f"trigger table: {rows} rows")
     assert not wrong, "\n".join(wrong)
     assert triggers == every

@@ -107,10 +107,10 @@ def test_the_clock_stands_still_during_supplement_and_runs_on_after(counted, api
 
 def test_tick_takes_the_system_move_at_the_deadline_once(counted, api, submitted_on):
     claim_id = submitted_on(on="2026-11-02T09:00", window=NOVEMBER)  # due by the end of Mon 9 Nov
-    assert "0 fired" in _tick(counted, "2026-11-09T23:59+08:00")  # the last day: nothing yet
+    assert "deadline.move" not in _tick(counted, "2026-11-09T23:59+08:00")  # the last day
     output = _tick(counted, "2026-11-10T00:01+08:00")
-    assert "1 fired" in output and "expire" in output
-    assert _tick(counted, "2026-11-10T00:02+08:00").count("fired    ") == 0  # not twice
+    assert "fired    deadline.move: " in output and "expire" in output
+    assert "deadline.move" not in _tick(counted, "2026-11-10T00:02+08:00")  # not twice
     with counted.app_context():
         claim = _claim(claim_id)
         assert claim.state == "rejected"

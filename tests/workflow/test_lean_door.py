@@ -2,7 +2,8 @@
 its notice in one, updates the claim once and writes its event: at most six statements, one
 version number per move, and the audit chain unbroken. A move that tells the enterprise
 (issue 15) writes its inbox message too: one INSERT more, in the same transaction, so that
-a move never happens untold."""
+a move never happens untold. A move into an officials' step with a deadline schedules its
+step timers (the reminders and the 督办) in one INSERT more."""
 
 from __future__ import annotations
 
@@ -83,6 +84,27 @@ def test_a_return_for_supplement_takes_six_statements_and_its_message_and_one_ve
     assert len(seen) - len(message) <= 6, "\n".join(seen)
     assert sum(s.startswith("SELECT") for s in seen) <= 2, seen
     assert sum(s.startswith("UPDATE") for s in seen) == 1, seen  # the upsert numbers
+    assert _version(app, ref.id) == ref.version + 1
+    _chain_ok(app, warm.id, ref.id)
+
+
+def test_a_send_back_into_a_step_with_a_deadline_schedules_its_timers_in_one_statement(
+    app, make_claim
+):
+    # Entering an officials' step with a deadline (待初审, due by the end of February)
+    # schedules its step timers (approvals/supervision: the reminder, the head's message,
+    # the 督办), one row per kind for the department's deadline, in one INSERT … ON CONFLICT
+    # DO NOTHING: exactly one statement more than the plain move's six, whatever the number
+    # of kinds, and a no-op row when the department's deadline is scheduled already. (The
+    # return for supplement above enters the enterprise's step, which has no such timers.)
+    warm, ref = make_claim("finance_review"), make_claim("finance_review")
+    _move(app, "finance", warm, "finance_send_back", comment="请部门重新审核")
+    seen = _move(app, "finance", ref, "finance_send_back", comment="请部门重新审核").seen
+    timers = [s for s in seen if s.startswith("INSERT INTO timers")]
+    assert len(timers) == 1, seen
+    assert len(seen) - len(timers) <= 6, "\n".join(seen)
+    assert sum(s.startswith("SELECT") for s in seen) <= 2, seen
+    assert sum(s.startswith("UPDATE") for s in seen) == 1, seen
     assert _version(app, ref.id) == ref.version + 1
     _chain_ok(app, warm.id, ref.id)
 

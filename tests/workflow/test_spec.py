@@ -49,6 +49,7 @@ def test_enterprise_claim_has_the_agreed_triggers():
         "close_recovery",
         "write_off",
         "lapse",
+        "reopen_on_objection",  # 公示: an upheld objection takes the claim back to review
     }
     assert {s for s, st in spec.states.items() if st.final} == {
         "recovered",
