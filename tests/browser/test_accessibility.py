@@ -23,7 +23,10 @@ GUIDE = "JMJ-PLAN"  # a demo clause with a guide, materials and steps
 # Each role's main pages; a `None` entry is found on the page before it (first link matching
 # the selector), so that the walk needs no knowledge of the demo's claim ids.
 ROLES = {
-    "visitor": (None, ["/", f"/guides/{GUIDE}", "/progress", "/verify"]),
+    "visitor": (
+        None,
+        ["/", f"/guides/{GUIDE}", "/progress", "/verify", "/calculator", "/publicity"],
+    ),
     "ent_huadong": (
         "ent_huadong",
         [
@@ -32,14 +35,25 @@ ROLES = {
             ("/policies", "main a[href^='/claims/new?policy=']"),
             "/profile",
             "/inbox",
+            "/library",
+            "/profile/facts",
+            "/calculator",
         ],
     ),
     "reviewer_jmj": (
         "reviewer_jmj",
-        ["/queue", ("/queue", "main table a[href^='/claims/']"), "/recognition-forms/"],
+        [
+            "/queue",
+            ("/queue", "main table a[href^='/claims/']"),
+            "/recognition-forms/",
+            "/publicity/objections",
+            "/proactive/JMJ-PROACTIVE",
+            "/supervision",
+            "/idle-land/",
+        ],
     ),
-    "finance": ("finance", ["/queue", "/finance/", "/finance/reports"]),
-    "gov": ("gov", ["/oversight"]),
+    "finance": ("finance", ["/queue", "/finance/", "/finance/reports", "/publicity/pending"]),
+    "gov": ("gov", ["/oversight", "/supervision", "/idle-land/"]),
     "admin": (
         "admin",
         ["/admin/policies", f"/admin/policies/{GUIDE}", "/admin/workflows", "/admin/calendar"],

@@ -41,8 +41,10 @@ def test_partial_repayments_then_recovered(seeded, claims):
         ]
         kinds = db.session.scalars(select(Notice.kind).filter_by(claim_id=cid).order_by(Notice.id))
         assert list(kinds)[-4:] == ["recovery", "repayment", "repayment", "recovery_closed"]
+        # The first repayment's notice: by number order, not the table's (PostgreSQL returns
+        # rows as they lie, and rendering a notice after its commit rewrites its row).
         notice = db.session.scalars(
-            select(Notice).filter_by(claim_id=cid, kind="repayment")
+            select(Notice).filter_by(claim_id=cid, kind="repayment").order_by(Notice.id)
         ).first()
         # the notice's figures are the case's after the repayment; the opinion is empty
         facts = notice.all_facts
