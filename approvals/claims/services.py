@@ -179,7 +179,7 @@ def update_claim(actor: User, claim_id: int, changes: dict, version: int | None 
 
 
 def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind: str):
-    from approvals.claims.storage import sniff_type, store
+    from approvals.claims.storage import store
     from approvals.policies.vocabulary import EVIDENCE_KINDS
 
     claim = get_visible(actor, claim_id)
@@ -187,16 +187,12 @@ def add_attachment(actor: User, claim_id: int, data: bytes, filename: str, kind:
     errors = {}
     if kind not in EVIDENCE_KINDS:
         errors["kind"] = N_("请选择材料类别")
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    content_type = sniff_type(data[:16])
-    if not data:
-        errors["file"] = N_("请选择要上传的文件")
-    elif len(data) > limit:
-        errors["file"] = f"文件不能超过 {limit // (1024 * 1024)} MB"
-    elif content_type is None:
-        errors["file"] = N_("文件内容不是 PDF、JPEG 或 PNG，请上传这三种格式之一")
+    # The checks every evidence file passes, here as in the document library.
+    content_type, problem = evidence.file_problem(data, current_app.config["MAX_UPLOAD_BYTES"])
+    if problem:
+        errors["file"] = problem
     _raise_if(errors)
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "未命名"
+    name = evidence.shown_name(filename)
     # Under the claim's row lock, re-checked there: see approvals/claims/evidence.py.
     with evidence.same_file_refused(), stale_guard(), transaction():
         claim = evidence.locked_claim(claim.id)

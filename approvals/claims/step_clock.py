@@ -37,7 +37,10 @@ def enter(step) -> None:
     """The claim's deadline in the state it enters, its clock stopped or run on."""
     claim, spec = step.subject, step.engine.spec
     source, dest = spec.states[step.source], spec.states[step.transition.dest]
-    overrides = load_overrides() if (dest.period or source.period or claim.clock_left) else {}
+    # The city's days (a cached read): counting a period, and placing the step timers of
+    # any deadline (a reminder 3 working days before the end of February) both need them.
+    needed = dest.period or dest.deadline or source.period or claim.clock_left is not None
+    overrides = load_overrides() if needed else {}
     if source.name != dest.name and _pauses(spec, source, dest) and claim.due_at is not None:
         left = working_days_left(step.today, last_day_of(claim.due_at), overrides)
         claim.clock_left, claim.clock_state = left, source.name

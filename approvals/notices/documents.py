@@ -26,8 +26,12 @@ from approvals.notices.issue import new_verification_code
 from approvals.notices.models import Notice
 from approvals.notices.numbering import format_number, next_seq
 
-TEMPLATES = ("notices/batch_list.html", "notices/recognition_form.html", "notices/publicity.html")
-TEMPLATES += ("notices/supervision.html",)  # approvals/supervision
+TEMPLATES = (
+    "notices/batch_list.html",  # finance's 拨付清单
+    "notices/recognition_form.html",  # a department's 申请认定表
+    "notices/publicity.html",  # 公示通知 (approvals/publicity)
+    "notices/supervision.html",  # 督办通知 (approvals/supervision)
+)
 
 
 def _storable(context: dict) -> dict:

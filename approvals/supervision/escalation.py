@@ -32,7 +32,6 @@ from approvals.notifications.record import record
 from approvals.organisations.models import Department, Enterprise, User
 from approvals.supervision import wording
 from approvals.workflow import timers
-from approvals.workflow.calendar import load_overrides
 from approvals.workflow.deadlines import last_day_of
 from approvals.workflow.models import ReviewTask
 from approvals.workflow.registry import workflows
@@ -71,13 +70,6 @@ class Occasion:
         return last_day_of(self.timer.deadline)
 
 
-def _on_city_calendar(at):
-    """`at` counted with the administrator's days: a step with a calendar date (the end of
-    February) is entered without them (claims/step_clock.py reads them only for counted
-    periods), and a holiday the city enters must still move the reminder (cached reads)."""
-    return lambda last, overrides: at(last, overrides or load_overrides())
-
-
 def register(cat) -> None:
     applies = lambda state: state.queue in OFFICE_QUEUES  # noqa: E731 — one rule, three kinds
     kinds = (
@@ -86,7 +78,7 @@ def register(cat) -> None:
         (SUPERVISE, supervise, timers.working_days_after(DAYS)),
     )
     for name, fire, at in kinds:
-        cat.timer(name, fire, at=_on_city_calendar(at), applies=applies, per="department")
+        cat.timer(name, fire, at=at, applies=applies, per="department")
 
 
 # Reading the occasion --------------------------------------------------------------------
